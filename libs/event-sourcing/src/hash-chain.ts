@@ -39,7 +39,10 @@ export function computeEventHash(event: HashedFields): string {
 export type ChainBreak =
   | 'hash-mismatch' // the stored content no longer matches the stored hash
   | 'previous-hash-mismatch' // the link to the predecessor is broken (an event removed or replaced)
-  | 'revision-gap'; // revisions are not 1, 2, 3, …
+  | 'revision-gap' // revisions are not 1, 2, 3, …
+  // the chain is intact but does not end where the store's stream register says it does
+  // (trailing events removed, or the register altered); names the last event found
+  | 'stream-head-mismatch';
 
 export interface ChainVerification {
   readonly streamId: string;
@@ -52,6 +55,8 @@ export interface ChainVerification {
     readonly globalPosition: number;
     readonly problem: ChainBreak;
   };
+  /** A sentence for people, when there is more to say than `firstInvalid` (e.g. no event left to name). */
+  readonly detail?: string;
 }
 
 /** Verifies a stream's events, as stored, in revision order. */

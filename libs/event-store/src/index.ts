@@ -1,0 +1,7 @@
+export * from './sql-client.js';
+export * from './postgres-sql-client.js';
+export * from './pglite-sql-client.js';
+export * from './schema.js';
+export * from './sql-event-store.js';
+export * from './sql-checkpoint-store.js';
+export * from './factories.js';

@@ -1,0 +1,101 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { EventMetadata } from '@isms/event-sourcing';
+import { eventStoreContract } from '@isms/event-sourcing/testing';
+import { createEmbeddedEventStore } from './factories.js';
+import { PgliteSqlClient } from './pglite-sql-client.js';
+import { SqlEventStore } from './sql-event-store.js';
+import { sqlEventStoreSpecifics, sqlTampering } from './testing/sql-fixtures.js';
+
+const directories: string[] = [];
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'isms-event-store-'));
+  directories.push(dir);
+  return dir;
+}
+afterAll(() => {
+  for (const dir of directories) rmSync(dir, { recursive: true, force: true });
+});
+
+// One PGlite database serves the contract and the SQL specifics (a fresh one costs seconds).
+let shared: Promise<PgliteSqlClient> | undefined;
+const sharedClient = () => (shared ??= PgliteSqlClient.open({ dataDir: tempDir() }));
+afterAll(async () => {
+  await (await shared)?.close();
+});
+
+eventStoreContract(
+  'PGlite (embedded, file-backed)',
+  async ({ clock, upcasters }) => {
+    const client = await sharedClient();
+    const store = await SqlEventStore.open(client, { clock, upcasters });
+    return {
+      store,
+      checkpoints: store.checkpoints,
+      tamper: sqlTampering(client),
+      cleanup: async () => {}, // the shared client is closed after all suites
+    };
+  },
+  { adapter: 'pglite' },
+);
+
+sqlEventStoreSpecifics('PGlite', async () => {
+  const client = await sharedClient();
+  return { store: await SqlEventStore.open(client), client, cleanup: async () => {} };
+});
+
+describe('PGlite event store on disk', () => {
+  const metadata: EventMetadata = {
+    actor: { userId: 'user-ciso' },
+    correlationId: 'corr-restart',
+    occurredAt: '2026-01-01T00:00:00.000Z',
+  };
+
+  it('keeps events, stream revisions and checkpoints across a close and a reopen', async () => {
+    const dataDir = tempDir();
+    const first = await createEmbeddedEventStore({ dataDir });
+    const appended = await first.append({
+      tenantId: 't1',
+      streamId: 'scope-1',
+      streamType: 'isms-scope',
+      expectedRevision: 'no-stream',
+      events: [
+        { type: 'IsmsScopeDefined', data: { name: 'Group HQ' }, metadata },
+        { type: 'IsmsScopeApproved', data: { by: 'board' }, metadata },
+      ],
+    });
+    await first.checkpoints.save('relay', appended.lastGlobalPosition);
+    await first.close();
+
+    const reopened = await createEmbeddedEventStore({ dataDir });
+    try {
+      // Two instances on one directory would corrupt it: the second open is refused.
+      await expect(createEmbeddedEventStore({ dataDir })).rejects.toThrow(/already open/);
+      expect(await reopened.readStream('scope-1')).toEqual(appended.events);
+      expect(await reopened.streamRevision('scope-1')).toBe(2);
+      expect(await reopened.headPosition()).toBe(appended.lastGlobalPosition);
+      expect(await reopened.checkpoints.load('relay')).toBe(appended.lastGlobalPosition);
+      expect((await reopened.verifyStream('scope-1')).valid).toBe(true);
+      const next = await reopened.append({
+        tenantId: 't1',
+        streamId: 'scope-1',
+        streamType: 'isms-scope',
+        expectedRevision: 2,
+        events: [{ type: 'IsmsScopeAmended', data: { name: 'Group HQ and DC' }, metadata }],
+      });
+      expect(next.events[0]).toMatchObject({
+        streamRevision: 3,
+        globalPosition: appended.lastGlobalPosition + 1,
+        previousHash: appended.events[1]!.hash,
+      });
+      expect(await reopened.health()).toMatchObject({
+        status: 'up',
+        adapter: 'pglite',
+        headPosition: 3,
+      });
+    } finally {
+      await reopened.close();
+    }
+  }, 60_000);
+});

@@ -1,0 +1,26 @@
+import type { CheckpointStore } from '@isms/event-sourcing';
+import type { SqlExecutor } from './sql-client.js';
+
+/** Subscriber checkpoints in the event store's database (table isms_checkpoints). */
+export class SqlCheckpointStore implements CheckpointStore {
+  constructor(private readonly client: SqlExecutor) {}
+
+  async load(subscriberId: string): Promise<number> {
+    const [row] = await this.client.query<{ position: string | number }>(
+      'SELECT position FROM isms_checkpoints WHERE subscriber_id = $1',
+      [subscriberId],
+    );
+    return row ? Number(row.position) : 0;
+  }
+
+  async save(subscriberId: string, position: number): Promise<void> {
+    if (!Number.isInteger(position) || position < 0) {
+      throw new RangeError(`A checkpoint is a global position (0 or more), not ${position}`);
+    }
+    await this.client.query(
+      `INSERT INTO isms_checkpoints (subscriber_id, position, updated_at) VALUES ($1, $2, now())
+       ON CONFLICT (subscriber_id) DO UPDATE SET position = EXCLUDED.position, updated_at = now()`,
+      [subscriberId, position],
+    );
+  }
+}
