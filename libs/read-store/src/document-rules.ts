@@ -1,0 +1,290 @@
+import type {
+  DocumentMeta,
+  FindOptions,
+  SortDirection,
+  StoredDocument,
+  StreamPosition,
+  UpsertOptions,
+  WriteOutcome,
+} from './read-store.js';
+import {
+  InvalidDocumentError,
+  META_FIELDS,
+  SUPPORTED_QUERY_OPERATORS,
+  UnsupportedQueryError,
+} from './read-store.js';
+
+/*
+ * Rules and write decisions shared by every ReadStore adapter, so that the in-memory adapter
+ * refuses what FerretDB would refuse, and both adapters decide idempotency the same way.
+ */
+
+const COLLECTION_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,99}$/;
+
+export function assertCollectionName(name: string): void {
+  if (!COLLECTION_NAME.test(name)) {
+    throw new RangeError(
+      `Collection name "${name}" must match ${COLLECTION_NAME.source} (letters, digits, '_' and '-')`,
+    );
+  }
+}
+
+export function assertDocumentId(id: unknown): asserts id is string {
+  if (typeof id !== 'string' || id.length === 0 || id.length > 512 || id.includes('\u0000')) {
+    throw new InvalidDocumentError('_id', 'must be a non-empty string of at most 512 characters');
+  }
+}
+
+/** A plain object from any realm (test runners and workers have their own Object.prototype). */
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null) return false;
+  if (Object.prototype.toString.call(value) !== '[object Object]') return false;
+  const proto = Object.getPrototypeOf(value) as object | null;
+  return proto === null || Object.getPrototypeOf(proto) === null;
+}
+
+function isDate(value: unknown): value is Date {
+  return Object.prototype.toString.call(value) === '[object Date]';
+}
+
+function assertKey(key: string, path: string): void {
+  if (key.length === 0) throw new InvalidDocumentError(path, 'empty field names are not allowed');
+  if (key.startsWith('$'))
+    throw new InvalidDocumentError(path, "field names may not start with '$'");
+  if (key.includes('.')) throw new InvalidDocumentError(path, "field names may not contain '.'");
+  if (key.includes('\u0000'))
+    throw new InvalidDocumentError(path, 'field names may not contain NUL');
+}
+
+/**
+ * A storable deep copy of a value: plain objects, arrays (not directly nested in arrays),
+ * strings, finite numbers, booleans, null and Dates. Object fields that are undefined are dropped
+ * (as the mongoose adapter's `ignoreUndefined` does).
+ */
+function storableCopy(value: unknown, path: string, inArray: boolean): unknown {
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') return value;
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) throw new InvalidDocumentError(path, 'numbers must be finite');
+    return value;
+  }
+  if (isDate(value)) {
+    if (Number.isNaN(value.getTime())) throw new InvalidDocumentError(path, 'invalid Date');
+    return new Date(value.getTime());
+  }
+  if (Array.isArray(value)) {
+    if (inArray) {
+      throw new InvalidDocumentError(path, 'arrays directly inside arrays are not supported');
+    }
+    return value.map((item, index) => {
+      if (item === undefined)
+        throw new InvalidDocumentError(`${path}.${index}`, 'undefined in an array');
+      return storableCopy(item, `${path}.${index}`, true);
+    });
+  }
+  if (isPlainObject(value)) {
+    const copy: Record<string, unknown> = {};
+    for (const [key, field] of Object.entries(value)) {
+      const fieldPath = path ? `${path}.${key}` : key;
+      assertKey(key, fieldPath);
+      if (field === undefined) continue;
+      copy[key] = storableCopy(field, fieldPath, false);
+    }
+    return copy;
+  }
+  throw new InvalidDocumentError(
+    path || '(document)',
+    `${typeof value === 'object' ? (value.constructor?.name ?? 'object') : typeof value} values cannot be stored`,
+  );
+}
+
+/** Validates a caller's document body and returns a copy without the reserved meta fields. */
+export function storableBody(id: string, body: unknown): Record<string, unknown> {
+  assertDocumentId(id);
+  if (!isPlainObject(body)) throw new InvalidDocumentError('(document)', 'must be a plain object');
+  const { _id, ...rest } = body;
+  if (_id !== undefined && _id !== id) {
+    throw new InvalidDocumentError(
+      '_id',
+      `is "${String(_id)}" but the document is written as "${id}"`,
+    );
+  }
+  for (const meta of META_FIELDS) delete rest[meta];
+  return storableCopy(rest, '', false) as Record<string, unknown>;
+}
+
+/** A deep copy of a stored (hence validated) document: plain objects, arrays, Dates, scalars. */
+export function copyDocument<T>(document: T): T {
+  return deepCopy(document) as T;
+}
+
+function deepCopy(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null) return value;
+  if (isDate(value)) return new Date(value.getTime());
+  if (Array.isArray(value)) return value.map(deepCopy);
+  const copy: Record<string, unknown> = {};
+  for (const [key, field] of Object.entries(value)) copy[key] = deepCopy(field);
+  return copy;
+}
+
+const OPERATORS = new Set<string>(SUPPORTED_QUERY_OPERATORS);
+const LOGICAL = new Set(['$and', '$or']);
+
+/** Throws UnsupportedQueryError for operators outside `SUPPORTED_QUERY_OPERATORS`. */
+export function assertSupportedFilter(filter: unknown, path = '(filter)'): void {
+  if (!isPlainObject(filter)) throw new UnsupportedQueryError(`${path} must be a plain object`);
+  for (const [key, value] of Object.entries(filter)) {
+    if (key.startsWith('$')) {
+      if (!LOGICAL.has(key)) {
+        throw new UnsupportedQueryError(`${path}: top-level operator ${key} is not supported`);
+      }
+      if (!Array.isArray(value) || value.length === 0) {
+        throw new UnsupportedQueryError(`${path}.${key} must be a non-empty array of filters`);
+      }
+      value.forEach((sub, i) => assertSupportedFilter(sub, `${path}.${key}.${i}`));
+      continue;
+    }
+    if (key.length === 0) throw new UnsupportedQueryError(`${path}: empty field path`);
+    assertCondition(value, `${path}.${key}`);
+  }
+}
+
+function assertCondition(condition: unknown, path: string): void {
+  if (Array.isArray(condition)) {
+    throw new UnsupportedQueryError(
+      `${path}: matching a whole array is not supported (nested arrays)`,
+    );
+  }
+  if (!isPlainObject(condition)) return; // equality with a scalar or Date
+  const keys = Object.keys(condition);
+  const operators = keys.filter((k) => k.startsWith('$'));
+  if (operators.length === 0) return; // equality with an embedded document
+  if (operators.length !== keys.length) {
+    throw new UnsupportedQueryError(`${path}: do not mix operators and fields in one condition`);
+  }
+  for (const operator of operators) {
+    const argument = condition[operator];
+    if (!OPERATORS.has(operator) || LOGICAL.has(operator)) {
+      throw new UnsupportedQueryError(
+        `${path}: operator ${operator} is not supported (use ${SUPPORTED_QUERY_OPERATORS.join(', ')})`,
+      );
+    }
+    if (['$in', '$nin', '$all'].includes(operator) && !Array.isArray(argument)) {
+      throw new UnsupportedQueryError(`${path}.${operator} needs an array`);
+    }
+    if (operator === '$exists' && typeof argument !== 'boolean') {
+      throw new UnsupportedQueryError(`${path}.$exists needs true or false`);
+    }
+    if (operator === '$size' && !(Number.isInteger(argument) && (argument as number) >= 0)) {
+      throw new UnsupportedQueryError(`${path}.$size needs a non-negative integer`);
+    }
+    if (operator === '$elemMatch') assertSupportedFilter(argument, `${path}.$elemMatch`);
+  }
+}
+
+export function assertFindOptions(options: FindOptions): void {
+  for (const [field, direction] of Object.entries(options.sort ?? {})) {
+    if (direction !== 1 && direction !== -1) {
+      throw new UnsupportedQueryError(`sort.${field} must be 1 or -1`);
+    }
+  }
+  for (const name of ['limit', 'skip'] as const) {
+    const value = options[name];
+    if (value !== undefined && !(Number.isInteger(value) && value >= 0)) {
+      throw new UnsupportedQueryError(`${name} must be a non-negative integer`);
+    }
+  }
+  const projection = Object.entries(options.projection ?? {}).filter(([field]) => field !== '_id');
+  const included = projection.filter(([, flag]) => flag === 1).length;
+  if (included > 0 && included < projection.length) {
+    throw new UnsupportedQueryError('projection: include or exclude fields, not both');
+  }
+  for (const [field, flag] of Object.entries(options.projection ?? {})) {
+    if (flag !== 0 && flag !== 1)
+      throw new UnsupportedQueryError(`projection.${field} must be 0 or 1`);
+  }
+}
+
+/** The sort actually applied: the caller's, then `_id` ascending to make the order total. */
+export function totalSort(
+  sort: Readonly<Record<string, SortDirection>> = {},
+): Record<string, SortDirection> {
+  return '_id' in sort ? { ...sort } : { ...sort, _id: 1 };
+}
+
+/**
+ * Stream ids become keys of `_streams`; MongoDB (and FerretDB) keys may not contain '.' or
+ * start with '$', so those characters (and '%') are percent-encoded.
+ */
+export function guardKey(streamId: string): string {
+  if (streamId.length === 0 || streamId.includes('\u0000')) {
+    throw new InvalidDocumentError('_streams', 'stream id must be a non-empty string without NUL');
+  }
+  return streamId.replace(/[%.$]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+
+/** The last revision of a stream applied to a document by applyEvent (0 if none). */
+export function lastAppliedRevision(document: Partial<DocumentMeta> | undefined, streamId: string) {
+  return document?._streams?.[guardKey(streamId)] ?? 0;
+}
+
+/**
+ * What an adapter must do for a write, decided from the current document alone:
+ * skip, insert (expectedVersion undefined: fails if someone created it meanwhile) or replace
+ * if `_version` is still expectedVersion. On a failed insert/replace, read again and re-plan.
+ */
+export type WritePlan =
+  | { readonly action: 'skip'; readonly outcome: Exclude<WriteOutcome, 'applied'> }
+  | {
+      readonly action: 'write';
+      readonly expectedVersion: number | undefined;
+      readonly next: StoredDocument<Record<string, unknown>>;
+    };
+
+export function planUpsert(
+  id: string,
+  current: StoredDocument<object> | undefined,
+  body: unknown,
+  options: UpsertOptions = {},
+): WritePlan {
+  const revision = options.revision;
+  if (revision !== undefined && !(Number.isSafeInteger(revision) && revision >= 1)) {
+    throw new RangeError(`upsert revision must be an integer ≥ 1, got ${revision}`);
+  }
+  if (revision !== undefined && (current?._revision ?? 0) >= revision) {
+    return { action: 'skip', outcome: 'stale' };
+  }
+  const next: StoredDocument<Record<string, unknown>> = {
+    ...storableBody(id, body),
+    _id: id,
+    _version: (current?._version ?? 0) + 1,
+    ...(revision !== undefined ? { _revision: revision } : {}),
+  };
+  return { action: 'write', expectedVersion: current?._version, next };
+}
+
+export function planApplyEvent<T extends object>(
+  id: string,
+  current: StoredDocument<T> | undefined,
+  position: StreamPosition,
+  mutate: (current: StoredDocument<T> | undefined) => T | undefined,
+): WritePlan {
+  assertDocumentId(id);
+  const { streamId, streamRevision } = position;
+  if (!(Number.isSafeInteger(streamRevision) && streamRevision >= 1)) {
+    throw new RangeError(`streamRevision must be an integer ≥ 1, got ${streamRevision}`);
+  }
+  const key = guardKey(streamId);
+  if (lastAppliedRevision(current, streamId) >= streamRevision) {
+    return { action: 'skip', outcome: 'stale' };
+  }
+  const body = mutate(current === undefined ? undefined : copyDocument(current));
+  if (body === undefined) return { action: 'skip', outcome: 'unchanged' };
+  const next: StoredDocument<Record<string, unknown>> = {
+    ...storableBody(id, body),
+    _id: id,
+    _version: (current?._version ?? 0) + 1,
+    ...(current?._revision !== undefined ? { _revision: current._revision } : {}),
+    _streams: { ...(current?._streams ?? {}), [key]: streamRevision },
+  };
+  return { action: 'write', expectedVersion: current?._version, next };
+}

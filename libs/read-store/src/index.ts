@@ -1,0 +1,3 @@
+export * from './read-store.js';
+export * from './document-rules.js';
+export * from './in-memory-read-store.js';
