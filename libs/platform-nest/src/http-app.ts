@@ -1,10 +1,11 @@
+import { Logger } from '@nestjs/common';
 import type { INestApplication } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { MetricsService } from './metrics.js';
 import { ProblemDetailsFilter, sendProblem } from './problem-details.filter.js';
-import { correlationMiddleware } from './request-context.js';
+import { correlationMiddleware, requestLogMiddleware } from './request-context.js';
 
 export interface HttpAppOptions {
   readonly title: string;
@@ -22,6 +23,7 @@ export function configureHttpApp(app: INestApplication, options: HttpAppOptions)
   const express = app as NestExpressApplication;
   express.disable('x-powered-by');
   app.use(correlationMiddleware);
+  app.use(requestLogMiddleware(new Logger('HTTP')));
   // The app must be created with `bodyParser: false` so that this is the only JSON parser.
   express.useBodyParser('json', { limit: options.bodyLimit ?? '1mb' });
   // Malformed or oversized bodies fail before routing, outside Nest's exception filters.

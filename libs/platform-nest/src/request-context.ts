@@ -36,3 +36,27 @@ export function correlationMiddleware(req: Request, res: Response, next: NextFun
   res.setHeader(CORRELATION_HEADER, correlationId);
   storage.run({ correlationId }, next);
 }
+
+/** Logs one JSON line per request when it finishes, with its correlation id and duration. */
+export function requestLogMiddleware(log: {
+  log(message: Record<string, unknown>, context?: string): void;
+}) {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    const started = process.hrtime.bigint();
+    const correlationId = currentCorrelationId();
+    res.on('finish', () => {
+      log.log(
+        {
+          msg: 'request',
+          correlationId,
+          method: req.method,
+          url: req.originalUrl,
+          status: res.statusCode,
+          durationMs: Number(process.hrtime.bigint() - started) / 1e6,
+        },
+        'HTTP',
+      );
+    });
+    next();
+  };
+}
