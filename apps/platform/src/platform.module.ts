@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import type { DynamicModule } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
-import { PlatformHttpModule } from '@isms/platform-nest';
+import { ApplicationServicesModule, PlatformHttpModule } from '@isms/platform-nest';
 import type { PlatformConfig } from './config.js';
 import { EmbeddedAdaptersModule } from './embedded-adapters.module.js';
 
@@ -18,6 +18,7 @@ export class PlatformModule {
         CqrsModule.forRoot(),
         PlatformHttpModule,
         EmbeddedAdaptersModule.forRoot({ dataDir: config.dataDir }),
+        ApplicationServicesModule,
       ],
     };
   }

@@ -8,3 +8,8 @@ export * from './health.js';
 export * from './http-app.js';
 export * from './platform-http.module.js';
 export * from './tokens.js';
+export * from './projections.js';
+export * from './projections.module.js';
+export * from './http-helpers.js';
+export * from './pagination.js';
+export * from './idempotency.js';

@@ -27,6 +27,18 @@ export class MetricsService {
     });
   }
 
+  private readonly scrapeHooks: Array<() => Promise<void>> = [];
+
+  /** Runs before every scrape, to refresh gauges that are cheaper to compute on demand. */
+  onScrape(hook: () => Promise<void>): void {
+    this.scrapeHooks.push(hook);
+  }
+
+  async render(): Promise<string> {
+    await Promise.all(this.scrapeHooks.map((hook) => hook()));
+    return this.registry.metrics();
+  }
+
   gauge<T extends string>(name: string, help: string, labelNames: readonly T[] = []): Gauge<T> {
     const existing = this.registry.getSingleMetric(name);
     if (existing) return existing as Gauge<T>;
@@ -63,6 +75,6 @@ export class MetricsController {
   @Get()
   @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
   async scrape(): Promise<string> {
-    return this.metrics.registry.metrics();
+    return this.metrics.render();
   }
 }
