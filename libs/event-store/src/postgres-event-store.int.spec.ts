@@ -124,6 +124,43 @@ describe('PostgreSQL event store shared by several processes', () => {
     }
   }, 60_000);
 
+  it('a store whose picture of a stream is stale (another process appended) neither loses nor misreports', async () => {
+    const connectionString = await testDatabase();
+    const schema = nextSchema();
+    const a = await createPostgresEventStore({ connectionString, schema });
+    const b = await createPostgresEventStore({ connectionString, schema });
+    try {
+      const stream = { tenantId: 't1', streamId: `risk-${randomUUID()}`, streamType: 'risk' };
+      await a.append({ ...stream, expectedRevision: 'no-stream', events: [event({ n: 1 })] });
+      await b.append({ ...stream, expectedRevision: 1, events: [event({ n: 2 })] });
+      // a still believes the stream is at revision 1; the caller knows better: a looks again.
+      await expect(
+        a.append({ ...stream, expectedRevision: 2, events: [event({ n: 3 })] }),
+      ).resolves.toMatchObject({ nextExpectedRevision: 3 });
+      await expect(
+        b.append({ ...stream, expectedRevision: 3, events: [event({ n: 4 })] }),
+      ).resolves.toMatchObject({ nextExpectedRevision: 4 });
+      // a believes 3, and so does its caller: the write is refused with the true revision.
+      const conflict = await a
+        .append({ ...stream, expectedRevision: 3, events: [event({ n: 5 })] })
+        .then(
+          () => undefined,
+          (error: unknown) => error,
+        );
+      expect(conflict).toBeInstanceOf(ConcurrencyConflictError);
+      expect((conflict as ConcurrencyConflictError).currentRevision).toBe(4);
+      await expect(
+        a.append({ ...stream, expectedRevision: 'any', events: [event({ n: 5 })] }),
+      ).resolves.toMatchObject({ nextExpectedRevision: 5 });
+      expect(await a.verifyStream(stream.streamId)).toMatchObject({
+        valid: true,
+        eventsChecked: 5,
+      });
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+    }
+  }, 60_000);
+
   it('reports itself down once its connections are gone', async () => {
     const store = await createPostgresEventStore({
       connectionString: await testDatabase(),

@@ -337,6 +337,31 @@ export function eventStoreContract(
           nextExpectedRevision: 2,
         });
       });
+      it('a failing append does not take concurrent appends to other streams down with it', async () => {
+        const tenantId = unique('tenant');
+        const taken = await appendTo(newStream(), 'no-stream', [event('RiskIdentified')]);
+        const streams = Array.from({ length: 10 }, () => ({ tenantId, streamId: unique('risk') }));
+        const outcomes = await Promise.allSettled(
+          streams.map((stream, i) =>
+            appendTo(stream, 'no-stream', [
+              event('RiskIdentified'),
+              i === 4
+                ? event('RiskAssessed', {}, { eventId: taken.events[0]!.eventId })
+                : event('RiskAssessed'),
+            ]),
+          ),
+        );
+        outcomes.forEach((outcome, i) => {
+          if (i === 4) {
+            expect(outcome.status).toBe('rejected');
+            expect((outcome as PromiseRejectedResult).reason).toBeInstanceOf(InvalidAppendError);
+          } else {
+            expect(outcome.status).toBe('fulfilled');
+          }
+        });
+        expect(await store.streamRevision(streams[4]!.streamId)).toBe(0);
+        expect(await readAllOfTenant(tenantId)).toHaveLength(18);
+      });
     });
 
     describe('concurrent writers', () => {

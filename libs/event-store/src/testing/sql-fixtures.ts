@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EventMetadata, NewEvent } from '@isms/event-sourcing';
 import type { EventStoreTampering } from '@isms/event-sourcing/testing';
-import { ManualClock } from '@isms/event-sourcing';
+import { InvalidAppendError, ManualClock } from '@isms/event-sourcing';
 import { SCHEMA_VERSION, migrate } from '../schema.js';
 import type { SqlClient } from '../sql-client.js';
 import type { SqlEventStore } from '../sql-event-store.js';
@@ -134,9 +134,29 @@ export function sqlEventStoreSpecifics(
       expect((await fixture.store.verifyStream(streamId)).valid).toBe(true);
     });
 
+    it('refuses ids and types with control characters (the read path relies on it)', async () => {
+      for (const request of [
+        {
+          tenantId: 't\u001fx',
+          streamId: `risk-${randomUUID()}`,
+          events: [event('RiskIdentified')],
+        },
+        { tenantId: 't', streamId: `risk-\n${randomUUID()}`, events: [event('RiskIdentified')] },
+        {
+          tenantId: 't',
+          streamId: `risk-${randomUUID()}`,
+          events: [event('Risk\u0000Identified')],
+        },
+      ]) {
+        await expect(
+          fixture.store.append({ ...request, streamType: 'risk', expectedRevision: 'any' }),
+        ).rejects.toBeInstanceOf(InvalidAppendError);
+      }
+    });
+
     it('applies each schema migration once, however often the store starts', async () => {
-      expect(await migrate(fixture.client, 'SELECT 1')).toBe(SCHEMA_VERSION);
-      expect(await migrate(fixture.client, 'SELECT 1')).toBe(SCHEMA_VERSION);
+      expect(await migrate(fixture.client)).toBe(SCHEMA_VERSION);
+      expect(await migrate(fixture.client)).toBe(SCHEMA_VERSION);
       const rows = await fixture.client.query<{ version: number }>(
         'SELECT version FROM isms_schema_version ORDER BY version',
       );
