@@ -177,7 +177,6 @@ function assertCondition(condition: unknown, path: string): void {
     if (operator === '$size' && !(Number.isInteger(argument) && (argument as number) >= 0)) {
       throw new UnsupportedQueryError(`${path}.$size needs a non-negative integer`);
     }
-    if (operator === '$elemMatch') assertSupportedFilter(argument, `${path}.$elemMatch`);
   }
 }
 

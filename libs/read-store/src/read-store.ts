@@ -25,7 +25,8 @@ export interface ReadCollection<T extends object = Record<string, unknown>> {
 
   /**
    * Documents matching a filter in the supported MongoDB query subset (see `SUPPORTED_QUERY_OPERATORS`):
-   * equality, $eq/$ne, $gt/$gte/$lt/$lte, $in/$nin, $exists, $and/$or, $all/$elemMatch/$size,
+   * equality, $eq/$ne, $gt/$gte/$lt/$lte, $in/$nin, $exists, $and/$or, $all/$size (not
+   * $elemMatch: FerretDB 1.24 refuses it on sub-documents and mis-evaluates it on scalars),
    * dotted paths into sub-documents and arrays of sub-documents, and "array contains" by equality.
    * Sorted by `options.sort`, ties (and an absent sort) broken by `_id` ascending, so pages are stable.
    */
@@ -134,7 +135,6 @@ export const SUPPORTED_QUERY_OPERATORS = [
   '$and',
   '$or',
   '$all',
-  '$elemMatch',
   '$size',
 ] as const;
 

@@ -221,11 +221,6 @@ export function readStoreContract(fixture: ReadStoreContractFixture): void {
         ['$size', { tags: { $size: 0 } }, ['risk-003']],
         ['dotted path into an array of sub-documents', { 'controls.id': 'A.8.14' }, ['risk-005']],
         [
-          '$elemMatch (same element)',
-          { controls: { $elemMatch: { id: 'A.8.13', status: 'planned' } } },
-          ['risk-001'],
-        ],
-        [
           '$and',
           { $and: [{ 'orgUnit.id': 'ou-de' }, { inherentScore: { $gte: 10 } }] },
           ['risk-001'],
@@ -339,6 +334,10 @@ export function readStoreContract(fixture: ReadStoreContractFixture): void {
             { inherentScore: { $mod: [2, 0] } },
             { $text: { $search: 'flood' } },
             { status: { $eq: 'treated', other: 1 } },
+            // FerretDB 1.24 refuses $elemMatch on sub-documents ("unknown operator") and, on
+            // scalars, matches conditions met by different elements: precompute instead.
+            { controls: { $elemMatch: { id: 'A.8.13', status: 'planned' } } },
+            { tags: { $elemMatch: { $gt: 'p', $lt: 'r' } } },
           ];
           for (const filter of unsupported) {
             await expect(register.find(filter)).rejects.toBeInstanceOf(UnsupportedQueryError);
