@@ -1,0 +1,207 @@
+import { randomUUID } from 'node:crypto';
+import mongoose from 'mongoose';
+import { guardKey } from '../document-rules.js';
+import { readStoreContract } from '../testing/index.js';
+import type { MongoReadStoreSettings } from './mongo-read-store.js';
+import { MongoReadStore } from './mongo-read-store.js';
+import type { WriteToken } from './write-guards.js';
+import { INCARNATION_FIELD, WRITE_TOKENS_COLLECTION, writeTokenId } from './write-guards.js';
+
+/**
+ * The ReadStore contract against a real MongoDB-compatible server: MONGO_URL, by default the
+ * FerretDB 1.24 that `bash tools/infra/up.sh` starts (real MongoDB from infra/docker-compose
+ * passes the same suite). Each run works in a database of its own, dropped at the end.
+ */
+const url = process.env['MONGO_URL'] ?? 'mongodb://127.0.0.1:27017/isms?directConnection=true';
+const dbName = `isms_rs_test_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
+const opened: MongoReadStore[] = [];
+
+async function connect(settings: MongoReadStoreSettings = {}): Promise<MongoReadStore> {
+  try {
+    const store = await MongoReadStore.connect({
+      url,
+      dbName,
+      serverSelectionTimeoutMs: 3_000,
+      ...settings,
+    });
+    opened.push(store);
+    return store;
+  } catch (error) {
+    throw new Error(
+      `${(error as Error).message}. Start the local servers with \`bash tools/infra/up.sh\` (or point MONGO_URL at a server).`,
+      { cause: error },
+    );
+  }
+}
+
+afterAll(async () => {
+  await Promise.all(opened.map((store) => store.close()));
+  const admin = mongoose.createConnection(url, { dbName, serverSelectionTimeoutMS: 3_000 });
+  try {
+    await admin.asPromise();
+    await admin.dropDatabase();
+  } finally {
+    await admin.close();
+  }
+}, 30_000);
+
+readStoreContract({
+  adapter: 'mongoose (MongoDB wire protocol), write guard auto',
+  create: () => connect(),
+  testTimeoutMs: 20_000,
+});
+
+// The guard real MongoDB gets under `auto`. On FerretDB its updates are not atomic across
+// processes, but within one store instance writes to a document are queued, so the contract holds.
+readStoreContract({
+  adapter: 'mongoose (MongoDB wire protocol), write guard conditional-update',
+  create: () => connect({ writeGuard: 'conditional-update', collectionPrefix: 'cu_' }),
+  testTimeoutMs: 20_000,
+});
+
+describe('MongoReadStore specifics', () => {
+  it('keeps stores with different collection prefixes apart in one database', async () => {
+    const blue = await connect({ collectionPrefix: 'blue_' });
+    const green = await connect({ collectionPrefix: 'green_' });
+    await blue.collection('soa').upsert('scope-1', { status: 'approved' });
+    expect(await green.collection('soa').get('scope-1')).toBeUndefined();
+    expect(await blue.collection('soa').get('scope-1')).toMatchObject({ status: 'approved' });
+    await blue.collection('soa').drop();
+    expect(() =>
+      MongoReadStore.fromConnection(mongoose.createConnection(), { collectionPrefix: 'a.b' }),
+    ).toThrow(RangeError);
+  }, 20_000);
+
+  it('settles racing upserts of one document by revision, whatever the arrival order', async () => {
+    const store = await connect();
+    const register = store.collection<{ status: string }>('racing_upserts');
+    const revisions = Array.from({ length: 10 }, (_, i) => i + 1).sort(() => Math.random() - 0.5);
+    const results = await Promise.all(
+      revisions.map((revision) =>
+        register.upsert('risk-001', { status: `rev-${revision}` }, { revision }),
+      ),
+    );
+    expect(results.some((r) => r.outcome === 'applied')).toBe(true);
+    expect(await register.get('risk-001')).toMatchObject({ status: 'rev-10', _revision: 10 });
+    await register.drop();
+  }, 20_000);
+
+  it('resolves the write guard from the server: write tokens on FerretDB, conditional updates on MongoDB', async () => {
+    const store = await connect();
+    const admin = mongoose.createConnection(url, { serverSelectionTimeoutMS: 3_000 });
+    try {
+      await admin.asPromise();
+      const info = await admin.db!.admin().command({ buildInfo: 1 });
+      const expected =
+        typeof info['ferretdbVersion'] === 'string' ? 'write-tokens' : 'conditional-update';
+      expect(await store.resolvedWriteGuard()).toBe(expected);
+      expect((await store.health()).detail).toContain(expected);
+    } finally {
+      await admin.close();
+    }
+  }, 20_000);
+
+  it('write tokens: concurrent writers in different store instances (connections) lose no update', async () => {
+    const stores = [
+      await connect({ writeGuard: 'write-tokens' }),
+      await connect({ writeGuard: 'write-tokens' }),
+      await connect({ writeGuard: 'write-tokens' }),
+    ];
+    const name = `group_totals_${unique()}`;
+    const streams = Array.from({ length: 18 }, (_, i) => `risk-${String(i).padStart(3, '0')}`);
+    const results = await Promise.all(
+      streams.map((streamId, i) =>
+        stores[i % stores.length]!.collection<{ total: number; streams: string[] }>(
+          name,
+        ).applyEvent('group', { streamId, streamRevision: 1 }, (current) => ({
+          total: (current?.total ?? 0) + 1,
+          streams: [...(current?.streams ?? []), streamId],
+        })),
+      ),
+    );
+    expect(results.map((r) => r.outcome)).toEqual(streams.map(() => 'applied'));
+    const stored = await stores[0]!
+      .collection<{ total: number; streams: string[] }>(name)
+      .get('group');
+    expect(stored).toMatchObject({ total: streams.length, _version: streams.length });
+    expect([...stored!.streams].sort()).toEqual(streams);
+    expect(stored).not.toHaveProperty(INCARNATION_FIELD);
+    await stores[0]!.collection(name).drop();
+  }, 30_000);
+
+  it('write tokens: a version claimed by a writer that crashed is finished by the next writer after the lease', async () => {
+    const leaseMs = 400;
+    const store = await connect({ writeGuard: 'write-tokens', writeLeaseMs: leaseMs });
+    const name = `soa_${unique()}`;
+    const soa = store.collection<{ applicable: string[] }>(name);
+    await soa.applyEvent('scope-1', { streamId: 'control-A.5.1', streamRevision: 1 }, () => ({
+      applicable: ['A.5.1'],
+    }));
+    // A writer claimed version 2 (its token holds the document it meant to write) and died.
+    const connection = mongoose.createConnection(url, { dbName, serverSelectionTimeoutMS: 3_000 });
+    await connection.asPromise();
+    try {
+      const raw = connection.db!.collection<Record<string, unknown> & { _id: string }>(name);
+      const stored = await raw.findOne({ _id: 'scope-1' });
+      const incarnation = String(stored![INCARNATION_FIELD]);
+      const tokens = connection.db!.collection<WriteToken>(WRITE_TOKENS_COLLECTION);
+      await tokens.insertOne({
+        _id: writeTokenId(name, incarnation, 2, 'scope-1'),
+        collection: name,
+        docId: 'scope-1',
+        version: 2,
+        at: new Date(),
+        body: {
+          ...stored!,
+          applicable: ['A.5.1', 'A.5.2'],
+          _version: 2,
+          _streams: { ...(stored!['_streams'] as object), [guardKey('control-A.5.2')]: 1 },
+        } as WriteToken['body'],
+      });
+
+      const started = Date.now();
+      const result = await soa.applyEvent(
+        'scope-1',
+        { streamId: 'control-A.5.3', streamRevision: 1 },
+        (current) => ({ applicable: [...(current?.applicable ?? []), 'A.5.3'] }),
+      );
+      // It waited for the lease of the dead writer, finished its write, then wrote its own.
+      expect(Date.now() - started).toBeGreaterThanOrEqual(leaseMs - 50);
+      expect(result.outcome).toBe('applied');
+      expect(await soa.get('scope-1')).toMatchObject({
+        applicable: ['A.5.1', 'A.5.2', 'A.5.3'],
+        _version: 3,
+      });
+      // The dead writer's event is now guarded like any other.
+      const replay = await soa.applyEvent(
+        'scope-1',
+        { streamId: 'control-A.5.2', streamRevision: 1 },
+        () => ({ applicable: ['replayed'] }),
+      );
+      expect(replay.outcome).toBe('stale');
+    } finally {
+      await connection.close();
+    }
+    await soa.drop();
+  }, 20_000);
+
+  it('is unusable once closed and reports it', async () => {
+    const store = await connect();
+    await store.close();
+    await expect(store.collection('risk_register').get('risk-1')).rejects.toThrow(/closed/);
+    expect(await store.health()).toMatchObject({ status: 'down' });
+  }, 20_000);
+
+  it('fails loudly when the server cannot be reached', async () => {
+    await expect(
+      MongoReadStore.connect({
+        url: 'mongodb://127.0.0.1:9/isms?directConnection=true',
+        serverSelectionTimeoutMs: 500,
+      }),
+    ).rejects.toThrow(/not reachable/);
+  }, 10_000);
+});
+
+function unique(): string {
+  return randomUUID().replace(/-/g, '').slice(0, 12);
+}
