@@ -25,6 +25,21 @@ export const GovernanceStreamTypes = {
 export type GovernanceStreamType =
   (typeof GovernanceStreamTypes)[keyof typeof GovernanceStreamTypes];
 
+/** Tenant ids are `tenant-<uuidv7>`; per-tenant streams reuse the uuid. */
+function tenantKey(tenantId: string): string {
+  return tenantId.startsWith('tenant-') ? tenantId.slice('tenant-'.length) : tenantId;
+}
+
+/** The stream holding a tenant and its org-unit tree. */
+export function orgStructureStreamId(tenantId: string): string {
+  return `${GovernanceStreamTypes.OrgStructure}-${tenantKey(tenantId)}`;
+}
+
+/** The stream holding a tenant's access log. */
+export function accessLogStreamId(tenantId: string): string {
+  return `${GovernanceStreamTypes.AccessLog}-${tenantKey(tenantId)}`;
+}
+
 /** The tenant id under which platform-level streams (platform administrators) are stored. */
 export const PLATFORM_TENANT_ID = 'platform';
 
@@ -399,8 +414,8 @@ export interface AccessRecordedV1 {
   /** The auditor's grants in force at the time (empty for members). */
   readonly grantIds: readonly string[];
   readonly scopeIds: readonly string[];
-  /** The org unit the entry is filed under (the grant's scope owner, or the denied target). */
-  readonly orgUnitId?: string;
+  /** The org units the entry is filed under (the grants' scope owners, or the denied target). */
+  readonly orgUnitIds: readonly string[];
   readonly method: string;
   readonly path: string;
   readonly outcome: 'allowed' | 'denied';

@@ -2,7 +2,9 @@ import {
   GovernanceEventTypes,
   MANDATORY_DOCUMENT_CLAUSES,
   MANDATORY_DOCUMENT_TYPES,
+  accessLogStreamId,
   integrationEventName,
+  orgStructureStreamId,
   isGovernanceEvent,
 } from './governance.js';
 
@@ -33,5 +35,15 @@ describe('governance contracts', () => {
   it('recognises governance events and nothing else', () => {
     expect(isGovernanceEvent({ type: 'governance.OrgUnitCreated', data: {} })).toBe(true);
     expect(isGovernanceEvent({ type: 'risk.RiskAccepted', data: {} })).toBe(false);
+  });
+});
+
+describe('per-tenant stream ids', () => {
+  it('reuse the uuid of the tenant id', () => {
+    const tenantId = 'tenant-0190f5a2-7c1e-7000-8000-000000000001';
+    expect(orgStructureStreamId(tenantId)).toBe(
+      'org-structure-0190f5a2-7c1e-7000-8000-000000000001',
+    );
+    expect(accessLogStreamId(tenantId)).toBe('access-log-0190f5a2-7c1e-7000-8000-000000000001');
   });
 });

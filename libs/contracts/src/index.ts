@@ -1,1 +1,2 @@
 export * from './governance.js';
+export * from './controls.js';
