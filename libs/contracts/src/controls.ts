@@ -471,31 +471,31 @@ export interface EvidenceWithdrawnV1 {
 }
 
 type E<TType extends ControlsEventType, TData> = { readonly type: TType; readonly data: TData };
-const C = ControlsEventTypes;
+type C = typeof ControlsEventTypes;
 
 /** Every published controls event: its type and data. */
 export type ControlsEvent =
-  | E<typeof C.CatalogueImported, CatalogueImportedV1>
-  | E<typeof C.CustomControlAdded, CustomControlAddedV1>
-  | E<typeof C.SoaEstablished, SoaEstablishedV1>
-  | E<typeof C.SoaLineRecorded, SoaLineRecordedV1>
-  | E<typeof C.SoaReapprovalRequired, SoaReapprovalRequiredV1>
-  | E<typeof C.SoaVersionApproved, SoaVersionApprovedV1>
-  | E<typeof C.SoaCatalogueMigrated, SoaCatalogueMigratedV1>
-  | E<typeof C.GroupControlDefined, GroupControlDefinedV1>
-  | E<typeof C.GroupControlRevised, GroupControlRevisedV1>
-  | E<typeof C.GroupControlStatusReported, GroupControlStatusReportedV1>
-  | E<typeof C.GroupControlDeviationRecorded, GroupControlDeviationRecordedV1>
-  | E<typeof C.GroupControlDeviationWithdrawn, GroupControlDeviationWithdrawnV1>
-  | E<typeof C.GroupControlRetired, GroupControlRetiredV1>
-  | E<typeof C.ControlTestPlanScheduled, ControlTestPlanScheduledV1>
-  | E<typeof C.ControlTestPlanRevised, ControlTestPlanRevisedV1>
-  | E<typeof C.ControlTestResultRecorded, ControlTestResultRecordedV1>
-  | E<typeof C.ControlTestPlanRetired, ControlTestPlanRetiredV1>
-  | E<typeof C.EvidenceRecorded, EvidenceRecordedV1>
-  | E<typeof C.EvidenceLinked, EvidenceLinkedV1>
-  | E<typeof C.EvidenceUnlinked, EvidenceUnlinkedV1>
-  | E<typeof C.EvidenceWithdrawn, EvidenceWithdrawnV1>;
+  | E<C['CatalogueImported'], CatalogueImportedV1>
+  | E<C['CustomControlAdded'], CustomControlAddedV1>
+  | E<C['SoaEstablished'], SoaEstablishedV1>
+  | E<C['SoaLineRecorded'], SoaLineRecordedV1>
+  | E<C['SoaReapprovalRequired'], SoaReapprovalRequiredV1>
+  | E<C['SoaVersionApproved'], SoaVersionApprovedV1>
+  | E<C['SoaCatalogueMigrated'], SoaCatalogueMigratedV1>
+  | E<C['GroupControlDefined'], GroupControlDefinedV1>
+  | E<C['GroupControlRevised'], GroupControlRevisedV1>
+  | E<C['GroupControlStatusReported'], GroupControlStatusReportedV1>
+  | E<C['GroupControlDeviationRecorded'], GroupControlDeviationRecordedV1>
+  | E<C['GroupControlDeviationWithdrawn'], GroupControlDeviationWithdrawnV1>
+  | E<C['GroupControlRetired'], GroupControlRetiredV1>
+  | E<C['ControlTestPlanScheduled'], ControlTestPlanScheduledV1>
+  | E<C['ControlTestPlanRevised'], ControlTestPlanRevisedV1>
+  | E<C['ControlTestResultRecorded'], ControlTestResultRecordedV1>
+  | E<C['ControlTestPlanRetired'], ControlTestPlanRetiredV1>
+  | E<C['EvidenceRecorded'], EvidenceRecordedV1>
+  | E<C['EvidenceLinked'], EvidenceLinkedV1>
+  | E<C['EvidenceUnlinked'], EvidenceUnlinkedV1>
+  | E<C['EvidenceWithdrawn'], EvidenceWithdrawnV1>;
 
 const CONTROLS_EVENT_TYPE_SET: ReadonlySet<string> = new Set(Object.values(ControlsEventTypes));
 
