@@ -1,2 +1,3 @@
 export * from './governance.js';
 export * from './controls.js';
+export * from './risk.js';
