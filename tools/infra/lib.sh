@@ -25,7 +25,8 @@ apt_install() {
     INFRA_APT_UPDATED=1
   fi
   log "apt-get install -y $*"
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >&2
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+    -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold "$@" >&2
 }
 
 # wait_until <timeout-seconds> <description> <command...>: polls every 0.5 s.

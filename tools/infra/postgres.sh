@@ -49,9 +49,10 @@ pg_root() {
   fi
 }
 
-# Runs a command as the cluster's owner (postgres when we are root, ourselves otherwise).
+# Runs a command as the cluster's owner (postgres when we are root, ourselves otherwise),
+# from / (the postgres user may not be allowed into the current directory).
 as_owner() {
-  if is_root; then runuser -u postgres -- "$@"; else "$@"; fi
+  if is_root; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi
 }
 
 pg_bindir() {
@@ -67,13 +68,20 @@ ensure_installed() {
     return
   fi
   log "PostgreSQL binaries not found: installing Debian's postgresql"
-  # Debian's package would create and start a 'main' cluster on 5432; we run our own.
-  mkdir -p /etc/postgresql-common
-  if [ ! -f /etc/postgresql-common/createcluster.conf ]; then
-    echo "create_main_cluster = false" >/etc/postgresql-common/createcluster.conf
-  fi
+  # Debian's package would create and start a 'main' cluster on 5432; we run our own. The
+  # switch lives in postgresql-common's createcluster.conf: install that first, turn it off.
+  apt_install postgresql-common
+  sed -ri 's/^#?[[:space:]]*create_main_cluster[[:space:]]*=.*/create_main_cluster = false/' \
+    /etc/postgresql-common/createcluster.conf
   apt_install postgresql postgresql-client
   [ -n "$(pg_bindir)" ] || die "postgresql installed, but no initdb/pg_ctl under /usr/lib/postgresql/*/bin"
+}
+
+# psql checks whether a server answers; a machine with a server elsewhere may lack it.
+ensure_client() {
+  command -v psql >/dev/null && command -v pg_isready >/dev/null && return
+  log "psql not found: installing Debian's postgresql-client"
+  apt_install postgresql-client
 }
 
 our_credentials_answer() {
@@ -127,10 +135,17 @@ start_cluster() {
   data="$root/data"
   run="$root/run"
   mkdir -p "$data" "$run" "$INFRA_LOG_DIR"
-  touch "$LOG_FILE"
-  if is_root; then chown postgres: "$root" "$data" "$run" "$LOG_FILE"; fi
+  # The server writes its log as the cluster's owner: where it cannot reach .infra/logs, the
+  # log lives next to the data and .infra/logs/postgres.log points at it.
+  local server_log="$LOG_FILE"
+  if [ "$root" != "$INFRA_DIR/postgres" ]; then
+    log "data directory: $data (the postgres user cannot reach $INFRA_DIR)"
+    server_log="$root/postgres.log"
+    ln -sfn "$server_log" "$LOG_FILE"
+  fi
+  touch "$server_log"
+  if is_root; then chown postgres: "$root" "$data" "$run" "$server_log"; fi
   chmod 700 "$data"
-  [ "$root" = "$INFRA_DIR/postgres" ] || log "data directory: $data (the postgres user cannot reach $INFRA_DIR)"
 
   if [ ! -f "$data/PG_VERSION" ]; then
     log "initdb $data ($bindir)"
@@ -150,7 +165,7 @@ start_cluster() {
     options="$options -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
   fi
   log "starting on 127.0.0.1:$PORT (log: $LOG_FILE)"
-  as_owner "$bindir/pg_ctl" -D "$data" -l "$LOG_FILE" -o "$options" -w -t 60 start >/dev/null ||
+  as_owner "$bindir/pg_ctl" -D "$data" -l "$server_log" -o "$options" -w -t 60 start >/dev/null ||
     die "pg_ctl start failed; last log lines:
 $(tail -n 20 "$LOG_FILE")"
   wait_until 60 "PostgreSQL on port $PORT" pg_isready -q -h 127.0.0.1 -p "$PORT" ||
@@ -158,6 +173,7 @@ $(tail -n 20 "$LOG_FILE")"
 }
 
 cmd_up() {
+  ensure_client
   if [ -n "${DATABASE_URL:-}" ]; then
     PGCONNECT_TIMEOUT=5 psql "$DATABASE_URL" -XtAqc 'select 1' >/dev/null 2>&1 ||
       die "DATABASE_URL is set but does not answer: $DATABASE_URL"
@@ -193,6 +209,7 @@ cmd_down() {
 }
 
 cmd_status() {
+  ensure_client
   local url="${DATABASE_URL:-$OUR_URL}"
   if PGCONNECT_TIMEOUT=3 psql "$url" -XtAqc 'select 1' >/dev/null 2>&1; then
     log "up: $url"
