@@ -7,3 +7,4 @@ export * from './decider.js';
 export * from './command-handling.js';
 export * from './clock.js';
 export * from './checkpoint.js';
+export * from './subscription/index.js';

@@ -1,0 +1,430 @@
+import { randomUUID } from 'node:crypto';
+import { jest } from '@jest/globals';
+// The runner is tested against the real embedded adapter (PGlite), not a fake. That adapter
+// builds on this library, so this spec (and only this spec) imports back from it.
+// eslint-disable-next-line @nx/enforce-module-boundaries
+import { PgliteSqlClient, SqlEventStore } from '@isms/event-store';
+import { InMemoryCheckpointStore } from '../checkpoint.js';
+import type { EventMetadata, RecordedEvent } from '../envelope.js';
+import type { AppendResult } from '../event-store.js';
+import type { Projection, ProjectionErrorContext } from './projection-runner.js';
+import {
+  ProjectionFailedError,
+  ProjectionRunner,
+  ProjectionTimeoutError,
+} from './projection-runner.js';
+import type { TailBatch } from './tail.js';
+import { tailEventStore } from './tail.js';
+
+const metadata: EventMetadata = {
+  actor: { userId: 'user-risk-owner', role: 'risk-owner' },
+  correlationId: 'corr-projection-spec',
+  occurredAt: '2026-01-01T00:00:00.000Z',
+};
+
+// PGlite takes seconds to start on a busy machine; the waits inside the tests are bounded.
+jest.setTimeout(30_000);
+
+let client: PgliteSqlClient;
+let store: SqlEventStore;
+/** A second store object on the same database: appends through it are "another process". */
+let otherProcess: SqlEventStore;
+
+beforeAll(async () => {
+  client = await PgliteSqlClient.open({ dataDir: 'memory' });
+  store = await SqlEventStore.open(client);
+  otherProcess = await SqlEventStore.open(client);
+}, 60_000);
+
+afterAll(async () => {
+  await client?.close();
+});
+
+/** Each test gets its own stream type, so it can ignore what other tests appended. */
+function streamType(): string {
+  return `risk-${randomUUID().slice(0, 8)}`;
+}
+
+async function appendTo(
+  type: string,
+  streamId: string,
+  eventTypes: string[],
+  via: SqlEventStore = store,
+): Promise<AppendResult> {
+  return via.append({
+    tenantId: 'tenant-acme',
+    streamId,
+    streamType: type,
+    expectedRevision: 'any',
+    events: eventTypes.map((t, i) => ({ type: t, data: { step: i }, metadata })),
+  });
+}
+
+function recordingProjection(
+  name: string,
+  type: string,
+  options: { eventTypes?: string[]; failOn?: (event: RecordedEvent) => boolean } = {},
+) {
+  const applied: RecordedEvent[] = [];
+  let resets = 0;
+  const projection: Projection = {
+    name,
+    handles: {
+      streamTypes: [type],
+      ...(options.eventTypes ? { eventTypes: options.eventTypes } : {}),
+    },
+    async apply(event) {
+      if (options.failOn?.(event)) throw new Error(`cannot project ${event.type}`);
+      applied.push(event);
+    },
+    async reset() {
+      resets += 1;
+      applied.length = 0;
+    },
+  };
+  return { projection, applied, resets: () => resets };
+}
+
+async function collect(
+  iterator: AsyncGenerator<TailBatch>,
+  until: (batches: TailBatch[]) => boolean,
+  timeoutMs = 5_000,
+): Promise<TailBatch[]> {
+  const batches: TailBatch[] = [];
+  const deadline = Date.now() + timeoutMs;
+  for await (const batch of iterator) {
+    batches.push(batch);
+    if (until(batches)) break;
+    if (Date.now() > deadline) throw new Error('tail: condition not reached in time');
+  }
+  return batches;
+}
+
+describe('tailEventStore', () => {
+  it('reads history in batches from a position, then wakes at once on an append in this process', async () => {
+    const type = streamType();
+    const before = await store.headPosition();
+    const history = await appendTo(type, `risk-${randomUUID()}`, ['A', 'B', 'C', 'D', 'E']);
+    const abort = new AbortController();
+    const tail = tailEventStore(store, {
+      afterPosition: before,
+      batchSize: 2,
+      idleWaitMs: 30_000, // far longer than the test: only the append notification can wake it
+      streamTypes: [type],
+      signal: abort.signal,
+    });
+    const batches: TailBatch[] = [];
+    const done = (async () => {
+      for await (const batch of tail) batches.push(batch);
+    })();
+    const events = () => batches.flatMap((b) => b.events.map((e) => e.type));
+    await waitFor(() => events().length === 5);
+    expect(batches.slice(0, 3).map((b) => b.events.length)).toEqual([2, 2, 1]);
+    expect(batches[2]!.position).toBe(history.lastGlobalPosition);
+
+    const liveAt = Date.now();
+    await appendTo(type, `risk-${randomUUID()}`, ['F']);
+    await waitFor(() => events().length === 6);
+    expect(Date.now() - liveAt).toBeLessThan(2_000);
+    expect(events()).toEqual(['A', 'B', 'C', 'D', 'E', 'F']);
+
+    abort.abort();
+    await done;
+  });
+
+  it('sees appends made by another process by polling', async () => {
+    const type = streamType();
+    const abort = new AbortController();
+    const tail = tailEventStore(store, {
+      afterPosition: await store.headPosition(),
+      idleWaitMs: 50,
+      streamTypes: [type],
+      signal: abort.signal,
+    });
+    const pending = collect(tail, (batches) => batches.some((b) => b.events.length > 0));
+    await appendTo(type, `risk-${randomUUID()}`, ['RiskIdentified'], otherProcess);
+    const batches = await pending;
+    expect(batches.flatMap((b) => b.events.map((e) => e.type))).toEqual(['RiskIdentified']);
+    abort.abort();
+  });
+
+  it('moves its position over events the filter skips, up to the head', async () => {
+    const type = streamType();
+    const start = await store.headPosition();
+    await appendTo(type, `risk-${randomUUID()}`, ['Mine']);
+    const other = await appendTo(streamType(), `risk-${randomUUID()}`, ['NotMine', 'NotMine']);
+    const abort = new AbortController();
+    const batches = await collect(
+      tailEventStore(store, { afterPosition: start, streamTypes: [type], signal: abort.signal }),
+      (all) => all.some((b) => b.position >= other.lastGlobalPosition),
+    );
+    expect(batches.flatMap((b) => b.events.map((e) => e.type))).toEqual(['Mine']);
+    const last = batches[batches.length - 1]!;
+    expect(last).toMatchObject({ events: [], position: other.lastGlobalPosition, caughtUp: true });
+    abort.abort();
+  });
+
+  it('stops promptly when aborted while waiting for news', async () => {
+    const abort = new AbortController();
+    const tail = tailEventStore(store, {
+      afterPosition: await store.headPosition(),
+      idleWaitMs: 30_000,
+      signal: abort.signal,
+    });
+    const done = (async () => {
+      for await (const _ of tail) {
+        // nothing arrives
+      }
+    })();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const abortedAt = Date.now();
+    abort.abort();
+    await done;
+    expect(Date.now() - abortedAt).toBeLessThan(500);
+  });
+});
+
+describe('ProjectionRunner', () => {
+  let runners: ProjectionRunner[] = [];
+  afterEach(async () => {
+    await Promise.all(runners.map((r) => r.stop()));
+    runners = [];
+  });
+  function runner(
+    projections: Projection[],
+    options: Partial<ConstructorParameters<typeof ProjectionRunner>[0]> = {},
+  ): ProjectionRunner {
+    const created = new ProjectionRunner(
+      {
+        store,
+        checkpoints: store.checkpoints,
+        idleWaitMs: 200,
+        checkpointId: (name) => `spec:${name}`,
+        ...options,
+      },
+      projections,
+    );
+    runners.push(created);
+    return created;
+  }
+
+  it('projects history and live events, saves its checkpoint, and reports zero lag when caught up', async () => {
+    const type = streamType();
+    const register = recordingProjection(`risk-register-${type}`, type);
+    const history = await appendTo(type, 'risk-001', ['RiskIdentified', 'RiskAssessed']);
+    await appendTo(type, 'risk-002', ['RiskIdentified']);
+    const projections = runner([register.projection], { batchSize: 2 });
+    await projections.start();
+    await projections.waitUntilCaughtUp(undefined, 10_000);
+    expect(register.applied.map((e) => [e.streamId, e.streamRevision])).toEqual([
+      ['risk-001', 1],
+      ['risk-001', 2],
+      ['risk-002', 1],
+    ]);
+
+    const live = await appendTo(type, 'risk-001', ['RiskTreated']);
+    await projections.waitUntilCaughtUp(live.lastGlobalPosition, 5_000);
+    expect(register.applied.at(-1)).toMatchObject({ type: 'RiskTreated', streamRevision: 3 });
+
+    // Unrelated events (other stream types) move the checkpoint too: lag reaches 0.
+    await appendTo(streamType(), 'asset-1', ['AssetRegistered']);
+    await projections.waitUntilCaughtUp(undefined, 5_000);
+    const status = await projections.statusOf(register.projection.name);
+    expect(status).toMatchObject({ state: 'live', lag: 0, eventsApplied: 4 });
+    expect(status.checkpoint).toBe(await store.headPosition());
+    expect(await store.checkpoints.load(`spec:${register.projection.name}`)).toBe(
+      status.checkpoint,
+    );
+    expect(history.lastGlobalPosition).toBeLessThan(status.checkpoint);
+  });
+
+  it('resumes from the saved checkpoint after a restart, without replaying what was applied', async () => {
+    const type = streamType();
+    const name = `soa-${type}`;
+    await appendTo(type, 'control-A.5.1', ['ControlImplemented', 'ControlTested']);
+    const first = recordingProjection(name, type);
+    const firstRunner = runner([first.projection]);
+    await firstRunner.start();
+    await firstRunner.waitUntilCaughtUp(undefined, 10_000);
+    await firstRunner.stop();
+    expect(first.applied).toHaveLength(2);
+
+    await appendTo(type, 'control-A.5.1', ['ControlReviewed']);
+    const second = recordingProjection(name, type);
+    const secondRunner = runner([second.projection]);
+    await secondRunner.start();
+    await secondRunner.waitUntilCaughtUp(undefined, 10_000);
+    expect(second.applied.map((e) => e.type)).toEqual(['ControlReviewed']);
+  });
+
+  it('stops a projection whose event keeps failing, checkpoint just before it; others go on; restart resumes', async () => {
+    const type = streamType();
+    let broken = true;
+    const errors: ProjectionErrorContext[] = [];
+    const failing = recordingProjection(`heat-map-${type}`, type, {
+      failOn: (event) => broken && event.type === 'RiskAccepted',
+    });
+    const healthy = recordingProjection(`register-${type}`, type);
+    await appendTo(type, 'risk-007', ['RiskIdentified', 'RiskAssessed']);
+    const poison = await appendTo(type, 'risk-007', ['RiskAccepted']);
+    const after = await appendTo(type, 'risk-008', ['RiskIdentified']);
+    const projections = runner([failing.projection, healthy.projection], {
+      retry: { maxAttempts: 2, initialDelayMs: 10 },
+      onError: (_, context) => errors.push(context),
+    });
+    await projections.start();
+
+    await expect(
+      projections.waitUntilCaughtUp(after.lastGlobalPosition, 10_000),
+    ).rejects.toBeInstanceOf(ProjectionFailedError);
+    await projections.waitUntilCaughtUp(after.lastGlobalPosition, 10_000, {
+      projections: [healthy.projection.name],
+    });
+    const status = await projections.statusOf(failing.projection.name);
+    expect(status.state).toBe('failed');
+    expect(status.checkpoint).toBe(poison.lastGlobalPosition - 1);
+    expect(status.lastError).toMatchObject({
+      attempts: 2,
+      message: 'cannot project RiskAccepted',
+      event: { eventId: poison.events[0]!.eventId, globalPosition: poison.lastGlobalPosition },
+    });
+    expect(errors.filter((e) => e.projection === failing.projection.name)).toEqual([
+      expect.objectContaining({ attempt: 1, willRetry: true }),
+      expect.objectContaining({ attempt: 2, willRetry: false }),
+    ]);
+    expect(failing.applied.map((e) => e.type)).toEqual(['RiskIdentified', 'RiskAssessed']);
+
+    broken = false;
+    await projections.restart(failing.projection.name);
+    await projections.waitUntilCaughtUp(after.lastGlobalPosition, 10_000);
+    expect(failing.applied.map((e) => e.type)).toEqual([
+      'RiskIdentified',
+      'RiskAssessed',
+      'RiskAccepted',
+      'RiskIdentified',
+    ]);
+  });
+
+  it('retries a transient failure with backoff and carries on', async () => {
+    const type = streamType();
+    let failures = 0;
+    const applied: string[] = [];
+    const attempts: number[] = [];
+    const projections = runner(
+      [
+        {
+          name: `flaky-${type}`,
+          handles: { streamTypes: [type] },
+          async apply(event) {
+            if (event.type === 'FindingRaised' && failures < 2) {
+              failures += 1;
+              throw new Error('read store timeout');
+            }
+            applied.push(event.type);
+          },
+        },
+      ],
+      {
+        retry: { maxAttempts: 3, initialDelayMs: 20 },
+        onError: (_, c) => attempts.push(c.attempt),
+      },
+    );
+    await appendTo(type, 'finding-1', ['FindingRaised', 'CorrectiveActionPlanned']);
+    const startedAt = Date.now();
+    await projections.start();
+    await projections.waitUntilCaughtUp(undefined, 10_000);
+    expect(applied).toEqual(['FindingRaised', 'CorrectiveActionPlanned']);
+    expect(attempts).toEqual([1, 2]);
+    expect(Date.now() - startedAt).toBeGreaterThanOrEqual(20 + 40);
+  });
+
+  it('applies only the event types a projection handles', async () => {
+    const type = streamType();
+    const acceptances = recordingProjection(`acceptances-${type}`, type, {
+      eventTypes: ['RiskAccepted'],
+    });
+    await appendTo(type, 'risk-100', ['RiskIdentified', 'RiskAccepted', 'RiskReviewed']);
+    const projections = runner([acceptances.projection]);
+    await projections.start();
+    await projections.waitUntilCaughtUp(undefined, 10_000);
+    expect(acceptances.applied.map((e) => e.type)).toEqual(['RiskAccepted']);
+    expect((await projections.statusOf(acceptances.projection.name)).lag).toBe(0);
+  });
+
+  it('rebuild resets the read model and replays from the start', async () => {
+    const type = streamType();
+    const register = recordingProjection(`rebuildable-${type}`, type);
+    await appendTo(type, 'scope-1', ['IsmsScopeDefined', 'IsmsScopeChanged']);
+    const projections = runner([register.projection]);
+    await projections.start();
+    await projections.waitUntilCaughtUp(undefined, 10_000);
+    const before = register.applied.map((e) => e.eventId);
+
+    await projections.rebuild(register.projection.name);
+    await projections.waitUntilCaughtUp(undefined, 10_000);
+    expect(register.resets()).toBe(1);
+    expect(register.applied.map((e) => e.eventId)).toEqual(before);
+
+    const noReset: Projection = {
+      name: `no-reset-${type}`,
+      handles: { streamTypes: [type] },
+      apply: async () => {},
+    };
+    projections.register(noReset);
+    await expect(projections.rebuild(noReset.name)).rejects.toThrow(/no reset\(\) hook/);
+  });
+
+  it('waitUntilCaughtUp names the projections that are behind when time is up', async () => {
+    const type = streamType();
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const slow: Projection = {
+      name: `slow-${type}`,
+      handles: { streamTypes: [type] },
+      apply: () => held,
+    };
+    const appended = await appendTo(type, 'risk-slow', ['RiskIdentified']);
+    const projections = runner([slow], { checkpoints: new InMemoryCheckpointStore() });
+    await projections.start();
+    const error = await projections
+      .waitUntilCaughtUp(appended.lastGlobalPosition, 200)
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ProjectionTimeoutError);
+    expect((error as ProjectionTimeoutError).behind.map((b) => b.name)).toEqual([slow.name]);
+    release();
+    await projections.waitUntilCaughtUp(appended.lastGlobalPosition, 5_000);
+  });
+
+  it('stop() lets the in-flight event finish and saves the checkpoint up to it', async () => {
+    const type = streamType();
+    const checkpoints = new InMemoryCheckpointStore();
+    let inFlight!: () => void;
+    const started = new Promise<void>((resolve) => (inFlight = resolve));
+    const applied: number[] = [];
+    const projection: Projection = {
+      name: `stoppable-${type}`,
+      handles: { streamTypes: [type] },
+      async apply(event) {
+        inFlight();
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        applied.push(event.globalPosition);
+      },
+    };
+    const appended = await appendTo(type, 'risk-stop', ['A', 'B', 'C', 'D']);
+    const projections = runner([projection], { checkpoints });
+    await projections.start();
+    await started;
+    await projections.stop();
+    expect(applied).toEqual([appended.events[0]!.globalPosition]);
+    expect(await checkpoints.load(`spec:${projection.name}`)).toBe(applied[0]);
+    expect((await projections.statusOf(projection.name)).state).toBe('stopped');
+  });
+});
+
+async function waitFor(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}

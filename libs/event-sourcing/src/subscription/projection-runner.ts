@@ -1,0 +1,495 @@
+import type { CheckpointStore } from '../checkpoint.js';
+import type { RecordedEvent } from '../envelope.js';
+import type { EventStore } from '../event-store.js';
+import { tailEventStore } from './tail.js';
+
+/** A read model (or any checkpointed consumer, e.g. the Kafka relay) fed from the event store. */
+export interface Projection {
+  /** Unique per runner; also names the checkpoint. */
+  readonly name: string;
+  /** Which events it needs; both lists narrow (an event must pass both). Omitted: every event. */
+  readonly handles?: {
+    /** Event types, e.g. `RiskAccepted` (filtered in this process). */
+    readonly eventTypes?: readonly string[];
+    /** Stream types, e.g. `risk` (filtered by the store). */
+    readonly streamTypes?: readonly string[];
+  };
+  /**
+   * Applies one event. Delivery is at least once (after a crash, the events since the last
+   * checkpoint come again), so apply is idempotent: ReadStore writes guarded by revision.
+   */
+  apply(event: RecordedEvent): Promise<void>;
+  /** Clears the read model; required by `rebuild`. */
+  reset?(): Promise<void>;
+}
+
+export interface ProjectionRetryPolicy {
+  /** Runs of `apply` for one event before the projection stops as `failed` (default 3). */
+  readonly maxAttempts?: number;
+  /** Default 100 ms, doubling per attempt, capped by maxDelayMs (default 5 s). */
+  readonly initialDelayMs?: number;
+  readonly maxDelayMs?: number;
+}
+
+export interface ProjectionRunnerOptions {
+  readonly store: EventStore;
+  readonly checkpoints: CheckpointStore;
+  /** Events per read (default 500). */
+  readonly batchSize?: number;
+  /** Poll interval when caught up, for appends by other processes (default 1000 ms). */
+  readonly idleWaitMs?: number;
+  readonly retry?: ProjectionRetryPolicy;
+  /** The checkpoint id of a projection (default `projection:<name>`). */
+  readonly checkpointId?: (projectionName: string) => string;
+  /** Told about every failure (for logs): apply failures, store or checkpoint errors. */
+  readonly onError?: (error: unknown, context: ProjectionErrorContext) => void;
+}
+
+export interface ProjectionErrorContext {
+  readonly projection: string;
+  /** The event whose apply failed; absent for store / checkpoint errors. */
+  readonly event?: RecordedEvent;
+  readonly attempt: number;
+  /** False when the projection stops as `failed`. */
+  readonly willRetry: boolean;
+}
+
+/**
+ * - `stopped`: not running (before start, after stop).
+ * - `catching-up`: reading history; `live`: reached the head, waiting for news.
+ * - `retrying`: an apply or the store failed, waiting to try again.
+ * - `failed`: an event's apply failed `maxAttempts` times; the checkpoint stays before it.
+ * - `rebuilding`: reset and replay requested.
+ */
+export type ProjectionState =
+  'stopped' | 'catching-up' | 'live' | 'retrying' | 'failed' | 'rebuilding';
+
+export interface ProjectionFailure {
+  readonly message: string;
+  readonly attempts: number;
+  readonly at: string;
+  /** The event that could not be applied (absent when the store or checkpoint store failed). */
+  readonly event?: {
+    readonly eventId: string;
+    readonly type: string;
+    readonly streamId: string;
+    readonly streamRevision: number;
+    readonly globalPosition: number;
+  };
+}
+
+export interface ProjectionStatus {
+  readonly name: string;
+  readonly state: ProjectionState;
+  /** The last global position fully applied and saved. */
+  readonly checkpoint: number;
+  readonly headPosition: number;
+  /** headPosition − checkpoint: the events the read model is behind (a metric). */
+  readonly lag: number;
+  /** Events applied since this runner started the projection. */
+  readonly eventsApplied: number;
+  readonly lastError?: ProjectionFailure;
+}
+
+export class ProjectionFailedError extends Error {
+  constructor(
+    readonly projection: string,
+    readonly failure: ProjectionFailure | undefined,
+  ) {
+    super(
+      `Projection ${projection} has failed${failure ? `: ${failure.message}` : ''}${
+        failure?.event
+          ? ` (event ${failure.event.eventId} at position ${failure.event.globalPosition})`
+          : ''
+      }`,
+    );
+    this.name = 'ProjectionFailedError';
+  }
+}
+
+export class ProjectionTimeoutError extends Error {
+  constructor(
+    readonly position: number,
+    readonly behind: readonly { readonly name: string; readonly checkpoint: number }[],
+    timeoutMs: number,
+  ) {
+    super(
+      `Projections not at position ${position} after ${timeoutMs} ms: ${behind
+        .map((p) => `${p.name} at ${p.checkpoint}`)
+        .join(', ')}`,
+    );
+    this.name = 'ProjectionTimeoutError';
+  }
+}
+
+interface Waiter {
+  readonly position: number;
+  readonly names: readonly string[];
+  readonly resolve: () => void;
+  readonly reject: (error: Error) => void;
+}
+
+/**
+ * Runs projections from the event store: each one in its own loop, from its own checkpoint,
+ * at least once. A batch's checkpoint is saved after every event of it was applied; a failing
+ * event is retried with backoff and, if it keeps failing, stops that projection (the others go
+ * on) with its checkpoint just before the failed event. `restart` resumes it, `rebuild` resets
+ * the read model and replays from the start.
+ */
+export class ProjectionRunner {
+  private readonly workers = new Map<string, ProjectionWorker>();
+  private readonly waiters = new Set<Waiter>();
+  private running = false;
+
+  constructor(
+    private readonly options: ProjectionRunnerOptions,
+    projections: readonly Projection[] = [],
+  ) {
+    for (const projection of projections) this.register(projection);
+  }
+
+  /** Adds a projection; it starts at once if the runner is running. */
+  register(projection: Projection): this {
+    if (!projection.name) throw new RangeError('A projection needs a name');
+    if (this.workers.has(projection.name)) {
+      throw new RangeError(`Projection ${projection.name} is registered twice`);
+    }
+    const worker = new ProjectionWorker(projection, this.options, () => this.settleWaiters());
+    this.workers.set(projection.name, worker);
+    if (this.running) {
+      worker.start().catch((error: unknown) => worker.startFailed(error));
+    }
+    return this;
+  }
+
+  /** Loads the checkpoints and starts every projection; resolves once they run (not caught up). */
+  async start(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    await Promise.all([...this.workers.values()].map((worker) => worker.start()));
+  }
+
+  /** Stops every projection after its in-flight event; saves what was applied. */
+  async stop(): Promise<void> {
+    this.running = false;
+    await Promise.all([...this.workers.values()].map((worker) => worker.stop()));
+    this.settleWaiters();
+  }
+
+  names(): string[] {
+    return [...this.workers.keys()];
+  }
+
+  async status(): Promise<ProjectionStatus[]> {
+    const head = await this.options.store.headPosition();
+    return [...this.workers.values()].map((worker) => worker.status(head));
+  }
+
+  async statusOf(name: string): Promise<ProjectionStatus> {
+    const head = await this.options.store.headPosition();
+    return this.worker(name).status(head);
+  }
+
+  /** Resumes a stopped or failed projection from its saved checkpoint. */
+  async restart(name: string): Promise<void> {
+    const worker = this.worker(name);
+    await worker.stop();
+    await worker.start();
+  }
+
+  /**
+   * Clears the read model through the projection's `reset()`, sets its checkpoint to 0 and
+   * replays every event. Resolves when the replay has started; use waitUntilCaughtUp to wait.
+   */
+  async rebuild(name: string): Promise<void> {
+    await this.worker(name).rebuild();
+  }
+
+  /**
+   * Resolves when the projections (all, or `options.projections`) have applied everything up to
+   * `position` (default: the store's head now). For tests, and for read-your-writes: pass the
+   * `lastGlobalPosition` of an append. Rejects with ProjectionFailedError if one of them fails,
+   * ProjectionTimeoutError when the time is up.
+   */
+  async waitUntilCaughtUp(
+    position?: number,
+    timeoutMs = 5_000,
+    options: { readonly projections?: readonly string[] } = {},
+  ): Promise<void> {
+    const names = options.projections ?? this.names();
+    for (const name of names) this.worker(name);
+    const target = position ?? (await this.options.store.headPosition());
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.waiters.delete(waiter);
+        reject(
+          new ProjectionTimeoutError(
+            target,
+            names
+              .map((n) => ({ name: n, checkpoint: this.worker(n).checkpoint }))
+              .filter((p) => p.checkpoint < target),
+            timeoutMs,
+          ),
+        );
+      }, timeoutMs);
+      const waiter: Waiter = {
+        position: target,
+        names,
+        resolve: () => {
+          clearTimeout(timer);
+          resolve();
+        },
+        reject: (error) => {
+          clearTimeout(timer);
+          reject(error);
+        },
+      };
+      this.waiters.add(waiter);
+      this.settleWaiters();
+    });
+  }
+
+  private worker(name: string): ProjectionWorker {
+    const worker = this.workers.get(name);
+    if (!worker) throw new RangeError(`No projection named ${name}`);
+    return worker;
+  }
+
+  private settleWaiters(): void {
+    for (const waiter of this.waiters) {
+      const workers = waiter.names.map((name) => this.worker(name));
+      const failed = workers.find((w) => w.state === 'failed' && w.checkpoint < waiter.position);
+      if (workers.every((w) => w.checkpoint >= waiter.position)) {
+        this.waiters.delete(waiter);
+        waiter.resolve();
+      } else if (failed) {
+        this.waiters.delete(waiter);
+        waiter.reject(new ProjectionFailedError(failed.name, failed.lastError));
+      }
+    }
+  }
+}
+
+class ProjectionWorker {
+  state: ProjectionState = 'stopped';
+  checkpoint = 0;
+  lastError?: ProjectionFailure;
+  private eventsApplied = 0;
+  private abort?: AbortController;
+  private loop?: Promise<void>;
+  private starting?: Promise<void>;
+  private readonly checkpointId: string;
+  private readonly eventTypes?: ReadonlySet<string>;
+  private readonly maxAttempts: number;
+  private readonly initialDelayMs: number;
+  private readonly maxDelayMs: number;
+
+  constructor(
+    private readonly projection: Projection,
+    private readonly options: ProjectionRunnerOptions,
+    private readonly changed: () => void,
+  ) {
+    this.checkpointId = (options.checkpointId ?? ((name) => `projection:${name}`))(projection.name);
+    const eventTypes = projection.handles?.eventTypes;
+    if (eventTypes) this.eventTypes = new Set(eventTypes);
+    this.maxAttempts = options.retry?.maxAttempts ?? 3;
+    this.initialDelayMs = options.retry?.initialDelayMs ?? 100;
+    this.maxDelayMs = options.retry?.maxDelayMs ?? 5_000;
+    if (!Number.isInteger(this.maxAttempts) || this.maxAttempts < 1) {
+      throw new RangeError(`retry.maxAttempts must be an integer ≥ 1, got ${this.maxAttempts}`);
+    }
+  }
+
+  get name(): string {
+    return this.projection.name;
+  }
+
+  status(head: number): ProjectionStatus {
+    return {
+      name: this.name,
+      state: this.state,
+      checkpoint: this.checkpoint,
+      headPosition: head,
+      lag: Math.max(0, head - this.checkpoint),
+      eventsApplied: this.eventsApplied,
+      ...(this.lastError ? { lastError: this.lastError } : {}),
+    };
+  }
+
+  async start(): Promise<void> {
+    if (this.loop) return;
+    // A stop() arriving while the checkpoint loads waits for this, then stops the loop.
+    this.starting ??= (async () => {
+      try {
+        this.checkpoint = await this.options.checkpoints.load(this.checkpointId);
+        this.begin();
+      } finally {
+        this.starting = undefined;
+      }
+    })();
+    return this.starting;
+  }
+
+  /** Loading the checkpoint failed when the projection was registered on a running runner. */
+  startFailed(error: unknown): void {
+    this.lastError = failure(error, 1);
+    this.options.onError?.(error, { projection: this.name, attempt: 1, willRetry: false });
+    this.setState('failed');
+  }
+
+  async stop(): Promise<void> {
+    await this.starting?.catch(() => undefined);
+    this.abort?.abort();
+    await this.loop;
+    this.loop = undefined;
+    this.abort = undefined;
+    if (this.state !== 'failed') this.setState('stopped');
+  }
+
+  async rebuild(): Promise<void> {
+    if (!this.projection.reset) {
+      throw new Error(`Projection ${this.name} cannot be rebuilt: it has no reset() hook`);
+    }
+    await this.stop();
+    this.setState('rebuilding');
+    await this.projection.reset();
+    await this.options.checkpoints.save(this.checkpointId, 0);
+    this.checkpoint = 0;
+    this.lastError = undefined;
+    this.eventsApplied = 0;
+    this.begin();
+  }
+
+  private begin(): void {
+    const abort = new AbortController();
+    this.abort = abort;
+    this.lastError = undefined;
+    this.setState('catching-up');
+    this.loop = this.run(abort.signal);
+  }
+
+  /** Tails the store; on a store or checkpoint error, waits and tails again from the checkpoint. */
+  private async run(signal: AbortSignal): Promise<void> {
+    let infrastructureFailures = 0;
+    while (!signal.aborted) {
+      try {
+        for await (const batch of tailEventStore(this.options.store, {
+          afterPosition: this.checkpoint,
+          ...(this.options.batchSize !== undefined ? { batchSize: this.options.batchSize } : {}),
+          ...(this.options.idleWaitMs !== undefined ? { idleWaitMs: this.options.idleWaitMs } : {}),
+          ...(this.projection.handles?.streamTypes
+            ? { streamTypes: this.projection.handles.streamTypes }
+            : {}),
+          signal,
+        })) {
+          let applied = this.checkpoint;
+          for (const event of batch.events) {
+            if (signal.aborted) break; // stop between two events
+            if (this.wants(event)) {
+              const outcome = await this.applyWithRetry(event, signal);
+              if (outcome !== 'applied') {
+                // Keep what was applied before the failed (or interrupted) event.
+                if (applied > this.checkpoint) await this.saveCheckpoint(applied);
+                if (outcome === 'failed') this.setState('failed');
+                return;
+              }
+            }
+            applied = event.globalPosition;
+          }
+          if (signal.aborted) {
+            if (applied > this.checkpoint) await this.saveCheckpoint(applied);
+            return;
+          }
+          if (batch.position > this.checkpoint) await this.saveCheckpoint(batch.position);
+          infrastructureFailures = 0;
+          this.setState(batch.caughtUp ? 'live' : 'catching-up');
+        }
+      } catch (error) {
+        if (signal.aborted) return;
+        infrastructureFailures += 1;
+        this.lastError = failure(error, infrastructureFailures);
+        this.options.onError?.(error, {
+          projection: this.name,
+          attempt: infrastructureFailures,
+          willRetry: true,
+        });
+        this.setState('retrying');
+        await pause(this.backoff(infrastructureFailures), signal);
+        this.setState('catching-up');
+      }
+    }
+  }
+
+  private wants(event: RecordedEvent): boolean {
+    return !this.eventTypes || this.eventTypes.has(event.type);
+  }
+
+  private async applyWithRetry(
+    event: RecordedEvent,
+    signal: AbortSignal,
+  ): Promise<'applied' | 'failed' | 'stopped'> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.projection.apply(event);
+        this.eventsApplied += 1;
+        if (this.state === 'retrying') this.setState('catching-up');
+        return 'applied';
+      } catch (error) {
+        const willRetry = attempt < this.maxAttempts && !signal.aborted;
+        this.lastError = failure(error, attempt, event);
+        this.options.onError?.(error, { projection: this.name, event, attempt, willRetry });
+        if (!willRetry) return signal.aborted ? 'stopped' : 'failed';
+        this.setState('retrying');
+        await pause(this.backoff(attempt), signal);
+        if (signal.aborted) return 'stopped';
+      }
+    }
+  }
+
+  private async saveCheckpoint(position: number): Promise<void> {
+    await this.options.checkpoints.save(this.checkpointId, position);
+    this.checkpoint = position;
+    this.changed();
+  }
+
+  private backoff(attempt: number): number {
+    return Math.min(this.maxDelayMs, this.initialDelayMs * 2 ** (attempt - 1));
+  }
+
+  private setState(state: ProjectionState): void {
+    this.state = state;
+    this.changed();
+  }
+}
+
+function failure(error: unknown, attempts: number, event?: RecordedEvent): ProjectionFailure {
+  return {
+    message: error instanceof Error ? error.message : String(error),
+    attempts,
+    at: new Date().toISOString(),
+    ...(event
+      ? {
+          event: {
+            eventId: event.eventId,
+            type: event.type,
+            streamId: event.streamId,
+            streamRevision: event.streamRevision,
+            globalPosition: event.globalPosition,
+          },
+        }
+      : {}),
+  };
+}
+
+function pause(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
