@@ -60,6 +60,7 @@ export const ControlsEventTypes = {
   CustomControlAdded: 'controls.CustomControlAdded',
 
   SoaEstablished: 'controls.SoaEstablished',
+  SoaCatalogueIncluded: 'controls.SoaCatalogueIncluded',
   SoaLineRecorded: 'controls.SoaLineRecorded',
   SoaReapprovalRequired: 'controls.SoaReapprovalRequired',
   SoaVersionApproved: 'controls.SoaVersionApproved',
@@ -188,18 +189,21 @@ export interface SoaLineProvenance {
 }
 
 /**
- * Why a migrated line needs a person: a control new in the target catalogue, sources that
- * disagree on applicability, or no answer in any source.
+ * Why a migrated line needs a person: a control new in the target catalogue, no answer in any
+ * source, sources that disagree on applicability, or only some sources answered. The last two
+ * come with a proposed line that a person confirms or changes.
  */
 export const MIGRATION_DECISIONS = [
   'new-control',
-  'conflicting-applicability',
   'no-source-answer',
+  'conflicting-applicability',
+  'incomplete-source-answers',
 ] as const;
 export type MigrationDecision = (typeof MIGRATION_DECISIONS)[number];
 
 /** What the SoA says about one control. */
 export interface SoaLine {
+  readonly catalogueId: string;
   readonly controlId: string;
   readonly applicable: boolean;
   /** At least one when applicable; empty when excluded. */
@@ -218,8 +222,17 @@ export interface SoaEstablishedV1 {
   readonly scopeId: string;
   /** The scope's owner org unit (who may edit and approve follows from it). */
   readonly orgUnitId: string;
+  /** The reference catalogue (Annex A); a migration replaces it. */
   readonly catalogueId: string;
   readonly establishedBy: string;
+}
+
+/** An extended control set (an imported catalogue) becomes part of the SoA. */
+export interface SoaCatalogueIncludedV1 {
+  readonly soaId: string;
+  readonly scopeId: string;
+  readonly orgUnitId: string;
+  readonly catalogueId: string;
 }
 
 export interface SoaLineRecordedV1 {
@@ -243,6 +256,7 @@ export interface SoaReapprovalRequiredV1 {
 
 /** A control the SoA inherits from a group control (no line of its own), as approved. */
 export interface InheritedSoaLine {
+  readonly catalogueId: string;
   readonly controlId: string;
   readonly groupControlId: string;
   readonly groupControlRevision: number;
@@ -257,8 +271,12 @@ export interface SoaVersionApprovedV1 {
   readonly scopeId: string;
   readonly orgUnitId: string;
   readonly catalogueId: string;
+  readonly extensionCatalogueIds: readonly string[];
   readonly version: number;
-  /** SHA-256 (hex) of the canonical JSON of `{ catalogueId, lines, inherited }`. */
+  /**
+   * SHA-256 (hex) of the canonical JSON of
+   * `{ catalogueId, extensionCatalogueIds, lines, inherited }`, lines sorted by catalogue and control.
+   */
   readonly digest: string;
   readonly lines: readonly SoaLine[];
   readonly inherited: readonly InheritedSoaLine[];
@@ -270,7 +288,7 @@ export interface SoaVersionApprovedV1 {
 
 export interface MigratedSoaLine {
   readonly controlId: string;
-  /** The carried-over answer; absent when a person has to decide (see provenance). */
+  /** The carried-over (or, with `decisionNeeded`, proposed) answer; absent when there is none. */
   readonly line?: SoaLine;
   readonly provenance: SoaLineProvenance;
 }
@@ -478,6 +496,7 @@ export type ControlsEvent =
   | E<C['CatalogueImported'], CatalogueImportedV1>
   | E<C['CustomControlAdded'], CustomControlAddedV1>
   | E<C['SoaEstablished'], SoaEstablishedV1>
+  | E<C['SoaCatalogueIncluded'], SoaCatalogueIncludedV1>
   | E<C['SoaLineRecorded'], SoaLineRecordedV1>
   | E<C['SoaReapprovalRequired'], SoaReapprovalRequiredV1>
   | E<C['SoaVersionApproved'], SoaVersionApprovedV1>
