@@ -10,6 +10,12 @@ export interface ReadStoreContractFixture {
   create(): Promise<ReadStore>;
   /** Jest timeout per test (a remote server needs more than the default). */
   readonly testTimeoutMs?: number;
+  /**
+   * Another store on the same database, as a second process would open it (server adapters).
+   * When given, the racing-writer tests spread their writers over both stores, so a guard that
+   * only serialises writers inside one process is caught. Closed by the suite.
+   */
+  createPeer?(): Promise<ReadStore>;
 }
 
 /** A risk-register read model: the shape reporting projections precompute. */
@@ -91,13 +97,17 @@ export function readStoreContract(fixture: ReadStoreContractFixture): void {
 
   describe(`ReadStore contract: ${fixture.adapter}`, () => {
     let store: ReadStore;
+    /** The second process's store, or the same store when the adapter has no peer. */
+    let peer: ReadStore;
     let used: ReadCollection<object>[];
 
     beforeAll(async () => {
       store = await fixture.create();
+      peer = fixture.createPeer ? await fixture.createPeer() : store;
     }, timeout);
 
     afterAll(async () => {
+      if (peer && peer !== store) await peer.close();
       await store?.close();
     }, timeout);
 
@@ -509,15 +519,20 @@ export function readStoreContract(fixture: ReadStoreContractFixture): void {
         async () => {
           const rollUps = collection<{ total: number; streams: string[] }>('group_totals');
           const streams = Array.from(
-            { length: 12 },
+            { length: 20 },
             (_, i) => `risk-${String(i).padStart(3, '0')}`,
           );
+          const onPeer = peer.collection<{ total: number; streams: string[] }>(rollUps.name);
           const results = await Promise.all(
-            streams.map((streamId) =>
-              rollUps.applyEvent('group', { streamId, streamRevision: 1 }, (current) => ({
-                total: (current?.total ?? 0) + 1,
-                streams: [...(current?.streams ?? []), streamId],
-              })),
+            streams.map((streamId, i) =>
+              (i % 2 === 0 ? rollUps : onPeer).applyEvent(
+                'group',
+                { streamId, streamRevision: 1 },
+                (current) => ({
+                  total: (current?.total ?? 0) + 1,
+                  streams: [...(current?.streams ?? []), streamId],
+                }),
+              ),
             ),
           );
           expect(results.every((r) => r.outcome === 'applied')).toBe(true);
@@ -525,6 +540,33 @@ export function readStoreContract(fixture: ReadStoreContractFixture): void {
           expect(stored?.total).toBe(streams.length);
           expect([...(stored?.streams ?? [])].sort()).toEqual(streams);
           expect(stored?._version).toBe(streams.length);
+        },
+        timeout,
+      );
+
+      it(
+        'upserts racing with different revisions end at the newest one, never an older one',
+        async () => {
+          const register = collection<{ status: string }>('risk_register');
+          const revisions = [3, 9, 1, 7, 16, 2, 12, 8, 5, 14, 6, 4, 11, 15, 10, 13];
+          const onPeer = peer.collection<{ status: string }>(register.name);
+          const results = await Promise.all(
+            revisions.map((revision, i) =>
+              (i % 2 === 0 ? register : onPeer).upsert(
+                'risk-race',
+                { status: `revision-${revision}` },
+                { revision },
+              ),
+            ),
+          );
+          expect(await register.get('risk-race')).toMatchObject({
+            status: 'revision-16',
+            _revision: 16,
+          });
+          // A write that reports `applied` really happened: versions count the applied writes.
+          const applied = results.filter((r) => r.outcome === 'applied').length;
+          expect(applied).toBeGreaterThanOrEqual(1);
+          expect((await register.get('risk-race'))?._version).toBe(applied);
         },
         timeout,
       );
