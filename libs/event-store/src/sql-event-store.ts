@@ -136,7 +136,7 @@ export class SqlEventStore implements EventStore {
   static async open(client: SqlClient, options: SqlEventStoreOptions = {}): Promise<SqlEventStore> {
     await migrate(client);
     const store = new SqlEventStore(client, options);
-    await store.readStreamHead(''); // learns the latest recorded-at
+    await store.readStreamHead(''); // no stream has the empty id: this learns the latest recorded-at
     if (client.engine === 'pglite') await store.analyzeAtStart();
     return store;
   }
