@@ -182,7 +182,7 @@ export type ImplementationStatus = (typeof IMPLEMENTATION_STATUSES)[number];
 /** Where a line's answer came from when it was carried over by a catalogue migration. */
 export interface SoaLineProvenance {
   readonly migratedFrom: string;
-  /** The source catalogue's controls whose answers were used. */
+  /** The source catalogue's controls mapped to this one (their answers, where given, were used). */
   readonly sourceControlIds: readonly string[];
   /** Set while a person still has to decide this line (see `MIGRATION_DECISIONS`). */
   readonly decisionNeeded?: MigrationDecision;
@@ -251,7 +251,7 @@ export interface SoaReapprovalRequiredV1 {
   readonly orgUnitId: string;
   readonly approvedVersion: number;
   /** Every control changed since that approval, this one included. */
-  readonly changedControlIds: readonly string[];
+  readonly changedControls: readonly ControlRef[];
 }
 
 /** A control the SoA inherits from a group control (no line of its own), as approved. */

@@ -1,0 +1,2 @@
+export * from './catalogues/catalogue.js';
+export * from './catalogues/format.js';
