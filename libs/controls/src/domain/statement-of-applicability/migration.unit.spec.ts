@@ -50,7 +50,7 @@ const migrate = {
 function migratedLines(given: SoaEvent[]): Record<string, MigratedSoaLine> {
   const [event] = statementOfApplicability.decide(migrate, spec.stateAfter(given));
   expect(event?.type).toBe(T.SoaCatalogueMigrated);
-  const lines = (event!.data as { lines: MigratedSoaLine[] }).lines;
+  const lines = (event!.data as unknown as { lines: MigratedSoaLine[] }).lines;
   return Object.fromEntries(lines.map((l) => [l.controlId, l]));
 }
 
@@ -197,7 +197,7 @@ describe('migrating a scope’s SoA from ISO/IEC 27001:2013 to 2022', () => {
       spec.stateAfter([...given, ...migrated, ...decided]),
     );
     expect(approved?.type).toBe(T.SoaVersionApproved);
-    const fiveOne = (approved!.data as { lines: SoaLine[] }).lines.find(
+    const fiveOne = (approved!.data as unknown as { lines: SoaLine[] }).lines.find(
       (l) => l.controlId === '5.1',
     );
     expect(fiveOne?.provenance).toEqual({
@@ -231,7 +231,7 @@ describe('migrating a scope’s SoA from ISO/IEC 27001:2013 to 2022', () => {
       .given(before)
       .when(approve)
       .thenRejects('migration-decisions-pending', /5\.1: incomplete-source-answers/);
-    const proposal = (migrated[0]!.data as { lines: MigratedSoaLine[] }).lines.find(
+    const proposal = (migrated[0]!.data as unknown as { lines: MigratedSoaLine[] }).lines.find(
       (l) => l.controlId === '5.1',
     )!.line!;
     const { provenance: _p, ...confirmed } = proposal;
