@@ -1,3 +1,4 @@
+import type { Role } from '@isms/contracts';
 import type { OrgView } from './access-directory.js';
 import type { Permission } from './permissions.js';
 import {
@@ -36,10 +37,22 @@ export type DenialReason =
   | 'outside-scope';
 
 export type AccessDecision =
-  | { readonly allowed: true; readonly via: string }
+  | {
+      readonly allowed: true;
+      /** What allowed it, e.g. `ciso@<orgUnitId>` or `grant:<grantId>`. */
+      readonly via: string;
+      /** The bound role that allowed it (members). */
+      readonly role?: Role;
+      /** The grant that allowed it (external auditors). */
+      readonly grantId?: string;
+    }
   | { readonly allowed: false; readonly reason: DenialReason; readonly detail: string };
 
-const allow = (via: string): AccessDecision => ({ allowed: true, via });
+const allow = (via: string, extra: { role?: Role; grantId?: string } = {}): AccessDecision => ({
+  allowed: true,
+  via,
+  ...extra,
+});
 const deny = (reason: DenialReason, detail: string): AccessDecision => ({
   allowed: false,
   reason,
@@ -92,7 +105,7 @@ export function evaluateAccess(
       `Your ${[...new Set(permitted.map((b) => b.role))].join('/')} role covers other org units, not this one.`,
     );
   }
-  return allow(`${covering.role}@${covering.orgUnitId}`);
+  return allow(`${covering.role}@${covering.orgUnitId}`, { role: covering.role });
 }
 
 function evaluateExternalAuditor(
@@ -110,14 +123,14 @@ function evaluateExternalAuditor(
   if (target.scopeId !== undefined) {
     const grant = current.find((g) => g.scopeId === target.scopeId);
     return grant
-      ? allow(`grant:${grant.grantId}`)
+      ? allow(`grant:${grant.grantId}`, { grantId: grant.grantId })
       : deny('outside-scope', 'Your access grant covers another ISMS scope.');
   }
   const byScope = current.find((g) => target.scopeIds?.includes(g.scopeId));
-  if (byScope) return allow(`grant:${byScope.grantId}`);
+  if (byScope) return allow(`grant:${byScope.grantId}`, { grantId: byScope.grantId });
   if (target.orgUnitId !== undefined) {
     const byUnit = current.find((g) => view.scopeCoverage(g.scopeId).has(target.orgUnitId!));
-    if (byUnit) return allow(`grant:${byUnit.grantId}`);
+    if (byUnit) return allow(`grant:${byUnit.grantId}`, { grantId: byUnit.grantId });
   }
   return deny('outside-scope', 'This lies outside the ISMS scope of your access grant.');
 }

@@ -117,6 +117,7 @@ describe('access policy: role bindings on org-unit subtrees', () => {
       expect(evaluateAccess(cathy, 'governance:scope:approve', { orgUnitId }, d, NOW)).toEqual({
         allowed: true,
         via: 'ciso@ou-fr',
+        role: 'ciso',
       });
     }
   });
@@ -234,6 +235,7 @@ describe('access policy: external auditors (grant: scope, window, read-only)', (
     expect(evaluateAccess(auditor(d), 'read', { scopeId: 'scope-fr' }, d, NOW)).toEqual({
       allowed: true,
       via: 'grant:g-1',
+      grantId: 'g-1',
     });
     expect(evaluateAccess(auditor(d), 'read', { orgUnitId: 'ou-paris' }, d, NOW).allowed).toBe(
       true,

@@ -45,14 +45,17 @@ export class AccessService {
     return this.decide(principal, permission, target).allowed;
   }
 
-  /** Throws a 403 (and leaves a trace) unless the principal may do this on this target. */
+  /**
+   * Throws a 403 (and leaves a trace) unless the principal may do this on this target; returns
+   * what allowed it (the role, for decisions that record the decider's role).
+   */
   async assertCan(
     principal: Principal,
     permission: Permission,
     target: AccessTarget,
-  ): Promise<void> {
+  ): Promise<Extract<AccessDecision, { allowed: true }>> {
     const decision = this.decide(principal, permission, target);
-    if (decision.allowed) return;
+    if (decision.allowed) return decision;
     const orgUnitId =
       target.orgUnitId ??
       (target.scopeId !== undefined
