@@ -16,6 +16,12 @@ export async function createPlatformApp(
     bodyParser: false,
     abortOnError: false,
   });
+  configurePlatformHttp(app);
+  return app;
+}
+
+/** The platform's HTTP conventions and OpenAPI description (also used by tests' app builders). */
+export function configurePlatformHttp(app: NestExpressApplication): void {
   configureHttpApp(app, {
     title: 'ISMS Ledger',
     description:
@@ -23,5 +29,4 @@ export async function createPlatformApp(
       'Applicability, audit, and reporting. Errors are RFC 9457 problem+json.',
     version: '0.1.0',
   });
-  return app;
 }

@@ -8,6 +8,14 @@ const PlatformEnv = z.object({
   /** Where the embedded event store, secrets and uploaded files live. Survives restarts. */
   ISMS_DATA_DIR: z.string().min(1).default('./data'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Set to verify RS256 tokens of an OIDC provider instead of issuing HS256 tokens here. */
+  ISMS_OIDC_JWKS_URL: z.url().optional(),
+  ISMS_OIDC_ISSUER: z.string().min(1).optional(),
+  ISMS_OIDC_AUDIENCE: z.string().min(1).default('isms-ledger-api'),
+  /** The token claim that carries the tenant id. */
+  ISMS_OIDC_TENANT_CLAIM: z.string().min(1).default('tid'),
+  /** Largest document upload, in MB. */
+  ISMS_MAX_DOCUMENT_MB: z.coerce.number().int().min(1).max(500).default(20),
 });
 
 export interface PlatformConfig {
@@ -15,10 +23,29 @@ export interface PlatformConfig {
   readonly host: string;
   readonly dataDir: string;
   readonly logLevel: string;
+  /** Where tokens come from: issued here (embedded) or by an OIDC provider. */
+  readonly auth:
+    | { readonly mode: 'embedded' }
+    | {
+        readonly mode: 'oidc';
+        readonly jwksUrl: string;
+        readonly issuer: string;
+        readonly audience: string;
+        readonly tenantClaim: string;
+      };
+  readonly maxDocumentBytes: number;
 }
 
 export function loadPlatformConfig(env: NodeJS.ProcessEnv): PlatformConfig {
-  const parsed = PlatformEnv.safeParse(env);
+  const parsed = PlatformEnv.superRefine((value, ctx) => {
+    if (value.ISMS_OIDC_JWKS_URL && !value.ISMS_OIDC_ISSUER) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['ISMS_OIDC_ISSUER'],
+        message: 'required with ISMS_OIDC_JWKS_URL (the iss of the provider’s tokens)',
+      });
+    }
+  }).safeParse(env);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
     throw new Error(`Invalid configuration:\n  ${problems.join('\n  ')}`);
@@ -28,5 +55,15 @@ export function loadPlatformConfig(env: NodeJS.ProcessEnv): PlatformConfig {
     host: parsed.data.HOST,
     dataDir: resolve(parsed.data.ISMS_DATA_DIR),
     logLevel: parsed.data.LOG_LEVEL,
+    auth: parsed.data.ISMS_OIDC_JWKS_URL
+      ? {
+          mode: 'oidc',
+          jwksUrl: parsed.data.ISMS_OIDC_JWKS_URL,
+          issuer: parsed.data.ISMS_OIDC_ISSUER ?? '',
+          audience: parsed.data.ISMS_OIDC_AUDIENCE,
+          tenantClaim: parsed.data.ISMS_OIDC_TENANT_CLAIM,
+        }
+      : { mode: 'embedded' },
+    maxDocumentBytes: parsed.data.ISMS_MAX_DOCUMENT_MB * 1024 * 1024,
   };
 }

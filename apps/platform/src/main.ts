@@ -1,17 +1,23 @@
 import { createJsonLogger, JsonNestLogger } from '@isms/platform-nest';
 import { createPlatformApp } from './app.js';
 import { loadPlatformConfig } from './config.js';
+import { firstStartInstructions, prepareFirstStart } from './first-start.js';
 
 async function bootstrap(): Promise<void> {
   const config = loadPlatformConfig(process.env);
   const log = createJsonLogger({ level: config.logLevel, name: 'isms-ledger-platform' });
   const app = await createPlatformApp(config, new JsonNestLogger(log));
-  await app.listen(config.port, config.host);
+  await app.init();
   const base = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}`;
+  const firstStart =
+    config.auth.mode === 'embedded' ? await prepareFirstStart(app, config) : undefined;
+  await app.listen(config.port, config.host);
   log.info(
-    { url: base, dataDir: config.dataDir },
+    { url: base, dataDir: config.dataDir, auth: config.auth.mode },
     `ISMS Ledger is up: ${base}/health, API docs at ${base}/docs, metrics at ${base}/metrics`,
   );
+  const instructions = firstStart && firstStartInstructions(firstStart, base);
+  if (instructions) process.stdout.write(`${instructions}\n`);
 }
 
 bootstrap().catch((error: unknown) => {

@@ -1,8 +1,17 @@
 import { Module } from '@nestjs/common';
 import type { DynamicModule } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
+import { join } from 'node:path';
 import { ApplicationServicesModule, PlatformHttpModule } from '@isms/platform-nest';
+import { AuthModule } from '@isms/auth';
+import type { TokenAuthorityConfig } from '@isms/auth';
+import {
+  FilesystemDocumentContentStore,
+  GovernanceModule,
+  InMemoryDocumentContentStore,
+} from '@isms/governance';
 import type { PlatformConfig } from './config.js';
+import { signingSecretFile } from './data-dir.js';
 import { EmbeddedAdaptersModule } from './embedded-adapters.module.js';
 
 /**
@@ -19,7 +28,28 @@ export class PlatformModule {
         PlatformHttpModule,
         EmbeddedAdaptersModule.forRoot({ dataDir: config.dataDir }),
         ApplicationServicesModule,
+        AuthModule.forRoot({ tokens: tokenAuthority(config) }),
+        GovernanceModule.forRoot({
+          documentContentStore: () =>
+            config.dataDir === 'memory'
+              ? new InMemoryDocumentContentStore()
+              : new FilesystemDocumentContentStore(join(config.dataDir, 'documents')),
+          maxDocumentBytes: config.maxDocumentBytes,
+        }),
       ],
     };
   }
+}
+
+function tokenAuthority(config: PlatformConfig): TokenAuthorityConfig {
+  if (config.auth.mode === 'oidc') {
+    const { jwksUrl, issuer, audience, tenantClaim } = config.auth;
+    return { kind: 'oidc', jwksUrl, issuer, audience, tenantClaim };
+  }
+  if (config.dataDir === 'memory') {
+    throw new Error(
+      'The embedded token secret lives in ISMS_DATA_DIR; give a directory, not memory',
+    );
+  }
+  return { kind: 'embedded', secretFile: signingSecretFile(config.dataDir) };
 }
