@@ -225,17 +225,26 @@ function revise(command: ReviseGroupControl, s: Defined): GroupControlEvent[] {
   ];
 }
 
-function requireBelow(s: Defined, orgUnitId: string, path: OrgUnitPath): void {
-  if (orgUnitId === s.orgUnitId || !path.includes(s.orgUnitId) || path.at(-1) !== orgUnitId) {
+/** `orgUnitId` lies in the group control's subtree (the group itself included, unless `strictlyBelow`). */
+function requireInherits(
+  s: Defined,
+  orgUnitId: string,
+  path: OrgUnitPath,
+  strictlyBelow: boolean,
+): void {
+  const inSubtree = path.includes(s.orgUnitId) && path.at(-1) === orgUnitId;
+  if (!inSubtree || (strictlyBelow && orgUnitId === s.orgUnitId)) {
     throw new DomainRuleViolation(
       'org-unit-inherits-group-control',
-      `Org unit ${orgUnitId} does not inherit this group control: only units below ${s.orgUnitId} report on it or deviate from it.`,
+      strictlyBelow
+        ? `Org unit ${orgUnitId} cannot deviate from this group control: only units below ${s.orgUnitId} inherit it.`
+        : `Org unit ${orgUnitId} does not inherit this group control: only ${s.orgUnitId} and the units below it report on it.`,
     );
   }
 }
 
 function report(command: ReportGroupControlStatus, s: Defined): GroupControlEvent[] {
-  requireBelow(s, command.orgUnitId, command.orgUnitPath);
+  requireInherits(s, command.orgUnitId, command.orgUnitPath, false);
   if (command.implementationStatus === 'not-applicable') {
     throw new DomainRuleViolation(
       'inherited-control-is-applicable',
@@ -262,7 +271,7 @@ function report(command: ReportGroupControlStatus, s: Defined): GroupControlEven
 }
 
 function deviate(command: RecordGroupControlDeviation, s: Defined): GroupControlEvent[] {
-  requireBelow(s, command.orgUnitId, command.orgUnitPath);
+  requireInherits(s, command.orgUnitId, command.orgUnitPath, true);
   requireText(
     command.deviation,
     'deviation-needs-description',

@@ -142,11 +142,29 @@ describe('group control (inherited by every subsidiary’s SoA)', () => {
     spec.given([defined, reported]).when(report).then([]);
   });
 
-  it('takes status reports and deviations only from org units below the group', () => {
+  it('takes status reports from the group and the units below it, deviations only from below', () => {
     spec
       .given([defined])
-      .when({ ...report, orgUnitId: 'ou-group', orgUnitPath: ['ou-group'] })
+      .when({ ...report, orgUnitPath: ['ou-other-group', 'ou-fr'] })
       .thenRejects('org-unit-inherits-group-control');
+    spec
+      .given([defined])
+      .when({ ...report, orgUnitId: 'ou-group', orgUnitPath: ['ou-group'], note: undefined })
+      .then([
+        {
+          type: T.GroupControlStatusReported,
+          data: {
+            groupControlId: 'group-control-1',
+            orgUnitId: 'ou-group',
+            implementationStatus: 'partially-implemented',
+            reportedBy: 'person-manager-fr',
+          },
+        },
+      ]);
+    spec
+      .given([defined])
+      .when({ ...deviation, orgUnitId: 'ou-group', orgUnitPath: ['ou-group'] })
+      .thenRejects('org-unit-inherits-group-control', /only units below/);
     spec
       .given([defined])
       .when({ ...deviation, orgUnitPath: ['ou-other-group', 'ou-fr'] })
