@@ -278,6 +278,8 @@ export interface RiskRating {
   readonly levelRank: number;
   /** The level's review interval when it was rated. */
   readonly reviewIntervalDays: number;
+  /** Whether the level is within appetite (the risk owner may accept it) on that methodology. */
+  readonly withinAppetite: boolean;
   readonly methodology: readonly MethodologyVersionRef[];
 }
 

@@ -226,6 +226,7 @@ export function rate(
     levelLabel: level.label,
     levelRank,
     reviewIntervalDays: level.reviewIntervalDays,
+    withinAppetite: level.acceptableBy.includes('risk-owner'),
     methodology: methodology.versions,
   };
 }

@@ -305,6 +305,7 @@ describe('using a methodology', () => {
       levelLabel: 'Critical',
       levelRank: 3,
       reviewIntervalDays: 30,
+      withinAppetite: false,
       methodology: [{ orgUnitId: 'ou-group', version: 3 }],
     });
   });

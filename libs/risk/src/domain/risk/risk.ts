@@ -541,7 +541,7 @@ function assessResidual(command: AssessResidualRisk, r: RiskRecord): RiskEvent[]
     throw new DomainRuleViolation(
       'residual-needs-treatment-decision',
       'The residual risk is what remains after treatment: assess the inherent risk and decide its treatment first.',
-      { status },
+      { riskStatus: status },
     );
   }
   if (status === 'treatment-decided') {
@@ -549,7 +549,7 @@ function assessResidual(command: AssessResidualRisk, r: RiskRecord): RiskEvent[]
     throw new DomainRuleViolation(
       'residual-needs-treatment-plan',
       `The "${option}" treatment has no plan that ${PLAN_NEEDS[option]}; plan the treatment before assessing the residual risk.`,
-      { status },
+      { riskStatus: status },
     );
   }
   const rating = rate(command.methodology, command.likelihood, command.impact);
@@ -612,12 +612,14 @@ function accept(command: AcceptRisk, r: RiskRecord): RiskEvent[] {
     throw new DomainRuleViolation(
       'residual-assessment-outdated',
       'The residual assessment was made before the latest change to the risk (its ratings, treatment, controls or scope); re-assess the residual risk, then accept it.',
-      { status },
+      { riskStatus: status },
     );
   }
   const notReady = NOT_READY[status];
   if (notReady) {
-    throw new DomainRuleViolation('acceptance-needs-residual-assessment', notReady, { status });
+    throw new DomainRuleViolation('acceptance-needs-residual-assessment', notReady, {
+      riskStatus: status,
+    });
   }
   if (acceptanceStatus(r) === 'current') {
     throw new DomainRuleViolation(

@@ -284,6 +284,7 @@ describe('risk analysis (6.1.2 d, 8.2)', () => {
               levelLabel: 'High',
               levelRank: 2,
               reviewIntervalDays: 90,
+              withinAppetite: false,
               methodology: [{ orgUnitId: 'ou-group', version: 1 }],
             },
             existingControls: 'Nightly backups to the same network',
