@@ -10,6 +10,7 @@ import {
   GovernanceModule,
   InMemoryDocumentContentStore,
 } from '@isms/governance';
+import { RiskModule } from '@isms/risk';
 import type { PlatformConfig } from './config.js';
 import { signingSecretFile } from './data-dir.js';
 import { EmbeddedAdaptersModule } from './embedded-adapters.module.js';
@@ -36,6 +37,7 @@ export class PlatformModule {
               : new FilesystemDocumentContentStore(join(config.dataDir, 'documents')),
           maxDocumentBytes: config.maxDocumentBytes,
         }),
+        RiskModule,
       ],
     };
   }
