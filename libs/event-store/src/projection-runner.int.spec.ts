@@ -1,20 +1,24 @@
 import { randomUUID } from 'node:crypto';
 import { jest } from '@jest/globals';
-// The runner is tested against the real embedded adapter (PGlite), not a fake. That adapter
-// builds on this library, so this spec (and only this spec) imports back from it.
-// eslint-disable-next-line @nx/enforce-module-boundaries
-import { PgliteSqlClient, SqlEventStore } from '@isms/event-store';
-import { InMemoryCheckpointStore } from '../checkpoint.js';
-import type { EventMetadata, RecordedEvent } from '../envelope.js';
-import type { AppendResult } from '../event-store.js';
-import type { Projection, ProjectionErrorContext } from './projection-runner.js';
+// The projection runner (libs/event-sourcing) is tested here against the real embedded adapter
+// (PGlite), not a fake; it lives in this library because this library builds on that one.
+import { PgliteSqlClient } from './pglite-sql-client.js';
+import { SqlEventStore } from './sql-event-store.js';
 import {
+  InMemoryCheckpointStore,
   ProjectionFailedError,
   ProjectionRunner,
   ProjectionTimeoutError,
-} from './projection-runner.js';
-import type { TailBatch } from './tail.js';
-import { tailEventStore } from './tail.js';
+  tailEventStore,
+} from '@isms/event-sourcing';
+import type {
+  AppendResult,
+  EventMetadata,
+  Projection,
+  ProjectionErrorContext,
+  RecordedEvent,
+  TailBatch,
+} from '@isms/event-sourcing';
 
 const metadata: EventMetadata = {
   actor: { userId: 'user-risk-owner', role: 'risk-owner' },
