@@ -1,0 +1,186 @@
+import type { RecordedEvent } from '@isms/event-sourcing';
+import type { StaleCause } from '@isms/contracts';
+import {
+  ControlsEventTypes,
+  GovernanceEventTypes as G,
+  RiskEventTypes as T,
+} from '@isms/contracts';
+import { InMemoryReadStore } from '@isms/read-store';
+import { recorded } from '../testing/recorded.js';
+import { acceptancePolicyProjection } from './acceptance-policy.js';
+
+type Flagged = { tenantId: string; riskId: string; cause: StaleCause; sourceEventId: string };
+
+function setup() {
+  const flagged: Flagged[] = [];
+  const projection = acceptancePolicyProjection(
+    async (tenantId, riskId, cause, source: RecordedEvent) => {
+      flagged.push({ tenantId, riskId, cause, sourceEventId: source.eventId });
+    },
+  )(new InMemoryReadStore());
+  return { projection, flagged };
+}
+
+const risk = (id: string) => ({ streamId: id, streamType: 'risk' });
+const identified = (id: string, scopeId = 'scope-fr') => ({
+  type: T.RiskIdentified,
+  data: {
+    riskId: id,
+    title: 't',
+    description: '',
+    assetIds: ['a'],
+    threatCode: 'TH-01',
+    vulnerabilityCode: 'VU-01',
+    ownerPersonId: 'p',
+    orgUnitId: 'ou-fr',
+    scopeId,
+    identifiedAt: '2026-03-02T10:00:00.000Z',
+  },
+});
+const planned = (id: string, controlId: string) => ({
+  type: T.RiskTreatmentPlanned,
+  data: {
+    riskId: id,
+    planVersion: 1,
+    option: 'modify',
+    actions: [],
+    linkedControls: [{ catalogueId: 'iso27001-2022', controlId }],
+    title: 't',
+    orgUnitId: 'ou-fr',
+    scopeId: 'scope-fr',
+    plannedBy: 'p',
+    plannedAt: '2026-03-02T10:00:00.000Z',
+  },
+});
+const testResult = (controlId: string, result: string, scopeId = 'scope-fr') =>
+  recorded({ streamId: 'control-test-plan-1', streamType: 'control-test-plan' }, 1, {
+    type: ControlsEventTypes.ControlTestResultRecorded,
+    data: {
+      testPlanId: 'control-test-plan-1',
+      scopeId,
+      orgUnitId: 'ou-fr',
+      catalogueId: 'iso27001-2022',
+      controlId,
+      result,
+      testedBy: 'p',
+      testedAt: '2026-03-10',
+      notes: '',
+      nextDueOn: '2026-06-10',
+    },
+  });
+
+describe('acceptance policy (process manager)', () => {
+  it('asks each risk relying on a control tested not effective (or partially) in its scope to flag its acceptance', async () => {
+    const { projection, flagged } = setup();
+    await projection.apply(recorded(risk('risk-1'), 1, identified('risk-1')));
+    await projection.apply(recorded(risk('risk-1'), 2, planned('risk-1', '8.5')));
+    await projection.apply(recorded(risk('risk-2'), 1, identified('risk-2')));
+    await projection.apply(recorded(risk('risk-2'), 2, planned('risk-2', '5.15')));
+    const failed = testResult('8.5', 'not-effective');
+    await projection.apply(failed);
+    await projection.apply(testResult('5.15', 'partially-effective'));
+    expect(flagged).toEqual([
+      {
+        tenantId: 'tenant-a',
+        riskId: 'risk-1',
+        sourceEventId: failed.eventId,
+        cause: expect.objectContaining({
+          kind: 'control-found-ineffective',
+          control: { catalogueId: 'iso27001-2022', controlId: '8.5' },
+          result: 'not-effective',
+        }),
+      },
+      expect.objectContaining({
+        riskId: 'risk-2',
+        cause: expect.objectContaining({ result: 'partially-effective' }),
+      }),
+    ]);
+  });
+
+  it('ignores effective results, other scopes, other tenants, unlinked controls and closed risks', async () => {
+    const { projection, flagged } = setup();
+    await projection.apply(recorded(risk('risk-1'), 1, identified('risk-1')));
+    await projection.apply(recorded(risk('risk-1'), 2, planned('risk-1', '8.5')));
+    await projection.apply(testResult('8.5', 'effective'));
+    await projection.apply(testResult('8.5', 'not-effective', 'scope-de'));
+    await projection.apply(testResult('8.6', 'not-effective'));
+    await projection.apply({ ...testResult('8.5', 'not-effective'), tenantId: 'tenant-b' });
+    await projection.apply(
+      recorded(risk('risk-1'), 3, {
+        type: T.RiskClosed,
+        data: {
+          riskId: 'risk-1',
+          reason: 'r',
+          closedBy: 'p',
+          closedAt: '2026-03-03T00:00:00.000Z',
+        },
+      }),
+    );
+    await projection.apply(testResult('8.5', 'not-effective'));
+    expect(flagged).toEqual([]);
+  });
+
+  it('counts the existing controls of the inherent rating as relied on', async () => {
+    const { projection, flagged } = setup();
+    await projection.apply(recorded(risk('risk-1'), 1, identified('risk-1')));
+    await projection.apply(
+      recorded(risk('risk-1'), 2, {
+        type: T.InherentRiskAssessed,
+        data: {
+          riskId: 'risk-1',
+          rating: {},
+          existingControls: '',
+          existingControlRefs: [{ catalogueId: 'iso27001-2022', controlId: '8.13' }],
+          rationale: 'r',
+          assessedBy: 'p',
+          assessedAt: 'x',
+          nextReviewDue: 'x',
+        },
+      }),
+    );
+    await projection.apply(testResult('8.13', 'not-effective'));
+    expect(flagged.map((f) => f.riskId)).toEqual(['risk-1']);
+  });
+
+  it('flags the risks of a scope when a new version of it is approved (not its first), with the revision’s summary', async () => {
+    const { projection, flagged } = setup();
+    await projection.apply(recorded(risk('risk-1'), 1, identified('risk-1')));
+    await projection.apply(recorded(risk('risk-2'), 1, identified('risk-2', 'scope-de')));
+    const scope = { streamId: 'scope-fr', streamType: 'isms-scope' };
+    const approval = (version: number) => ({
+      type: G.IsmsScopeApproved,
+      data: {
+        scopeId: 'scope-fr',
+        version,
+        approvedBy: 'p',
+        approverRole: 'ciso',
+        reason: 'r',
+        approvedAt: 'x',
+      },
+    });
+    await projection.apply(recorded(scope, 2, approval(1)));
+    expect(flagged).toEqual([]);
+    await projection.apply(
+      recorded(scope, 3, {
+        type: G.IsmsScopeRevised,
+        data: { scopeId: 'scope-fr', version: 2, definition: {}, changeSummary: 'Lyon added' },
+      }),
+    );
+    const v2 = recorded(scope, 4, approval(2));
+    await projection.apply(v2);
+    expect(flagged).toEqual([
+      {
+        tenantId: 'tenant-a',
+        riskId: 'risk-1',
+        sourceEventId: v2.eventId,
+        cause: {
+          kind: 'scope-changed',
+          scopeId: 'scope-fr',
+          scopeVersion: 2,
+          sourceEventId: v2.eventId,
+          summary: 'Version 2 of the ISMS scope was approved: Lyon added',
+        },
+      },
+    ]);
+  });
+});
