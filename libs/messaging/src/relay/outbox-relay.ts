@@ -28,7 +28,10 @@ export interface OutboxRelayOptions {
    * than skip it or publish it as some other context's event.
    */
   readonly defaultContext?: string;
-  /** Replaces `contexts`/`defaultContext`: the route of each event (a topic name, or topic and context). */
+  /**
+   * Replaces `contexts`/`defaultContext`: the route of each event — a topic named
+   * `isms.<context>.events.v<n>`, or a topic and its context. Throwing stops the relay at the event.
+   */
   readonly topicFor?: (event: RecordedEvent) => RelayRoute | string;
   /** Default 1. */
   readonly topicVersion?: number;
