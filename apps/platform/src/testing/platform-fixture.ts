@@ -37,10 +37,20 @@ export interface Caller {
   patch(path: string, body?: object): request.Test;
 }
 
-export async function startTestPlatform(start = '2026-05-01T08:00:00.000Z'): Promise<TestPlatform> {
+export interface TestPlatformOptions {
+  /** More configuration, e.g. the ISMS_OIDC_* variables of the server mode. */
+  readonly env?: Readonly<Record<string, string>>;
+  /** How tests get tokens; default: the app's own (embedded) token issuer. */
+  readonly sign?: (sub: string, tid?: string) => Promise<string>;
+}
+
+export async function startTestPlatform(
+  start = '2026-05-01T08:00:00.000Z',
+  options: TestPlatformOptions = {},
+): Promise<TestPlatform> {
   const dataDir = mkdtempSync(join(tmpdir(), 'isms-governance-'));
   const clock = new ManualClock(start);
-  const config = loadPlatformConfig({ ISMS_DATA_DIR: dataDir, PORT: '0' });
+  const config = loadPlatformConfig({ ISMS_DATA_DIR: dataDir, PORT: '0', ...options.env });
   const moduleRef = await Test.createTestingModule({ imports: [PlatformModule.forRoot(config)] })
     .overrideProvider(CLOCK)
     .useValue(clock)
@@ -51,10 +61,14 @@ export async function startTestPlatform(start = '2026-05-01T08:00:00.000Z'): Pro
   });
   configurePlatformHttp(app);
   await app.init();
-  const issuer = app.get<TokenIssuer>(TOKEN_ISSUER);
+  const issuer = app.get<TokenIssuer | null>(TOKEN_ISSUER);
   const admin = await app.get(PlatformService).ensureBootstrapAdministrator();
-  const token = async (sub: string, tid?: string) =>
-    (await issuer.issue({ sub, ...(tid ? { tid } : {}) })).token;
+  const token =
+    options.sign ??
+    (async (sub: string, tid?: string) => {
+      if (!issuer) throw new Error('This app issues no tokens: pass options.sign');
+      return (await issuer.issue({ sub, ...(tid ? { tid } : {}) })).token;
+    });
   const as = (bearer?: string): Caller => {
     const server = app.getHttpServer();
     const auth = (test: request.Test) =>

@@ -8,7 +8,7 @@ import {
   grantStatus,
 } from '@isms/auth';
 import type { Principal, TokenIssuer } from '@isms/auth';
-import { NotFoundProblem, ProblemError } from '@isms/platform-nest';
+import { ProblemError } from '@isms/platform-nest';
 import { CommandContext } from './command-context.js';
 import { Lookups } from './lookups.js';
 import { PlatformService } from './platform.service.js';
@@ -150,9 +150,11 @@ export class IdentityService {
 
   private requireIssuer(): TokenIssuer {
     if (!this.issuer) {
-      throw new NotFoundProblem(
-        'Token issuance',
-        '(tokens come from your identity provider in this mode)',
+      throw new ProblemError(
+        404,
+        'token-issuance-disabled',
+        'Not available',
+        'This platform does not issue tokens: get one from your identity provider (OIDC).',
       );
     }
     return this.issuer;
