@@ -363,6 +363,12 @@ describe('risk management over HTTP: methodology → assets → register → tre
       .set(as('ciso'))
       .expect(200);
     expect(history.body.events.map((e: { type: string }) => e.type)).not.toContain(T.RiskAccepted);
+    const methodology = await http()
+      .get(`/api/risk/methodologies/${acme.unit('root')}`)
+      .query({ asOf: '2026-03-02T08:00:00Z' })
+      .set(as('ciso'))
+      .expect(200);
+    expect(methodology.body).toMatchObject({ own: null, effective: null });
     const heat = await http()
       .get('/api/risk/heat-map')
       .query({ asOf: '2026-03-02T08:00:00Z' })
@@ -574,6 +580,59 @@ describe('risk management over HTTP: methodology → assets → register → tre
       .send({ notes: 'x' })
       .expect(422);
     expect(refused.body.rule).toBe('risk-closed');
+  });
+
+  it('keeps the asset inventory: changes with If-Match, retirement with a reason, no new risks on a retired asset', async () => {
+    const current = await http().get(`/api/risk/assets/${assetId}`).set(as('ismsFr')).expect(200);
+    const changed = await http()
+      .patch(`/api/risk/assets/${assetId}`)
+      .set(as('ismsFr'))
+      .set('If-Match', String(current.headers.etag))
+      .send({ classification: 'restricted' })
+      .expect(200);
+    expect(changed.body.classification).toBe('restricted');
+    await http()
+      .patch(`/api/risk/assets/${assetId}`)
+      .set(as('ismsFr'))
+      .set('If-Match', String(current.headers.etag))
+      .send({ name: 'CRM' })
+      .expect(409);
+    await http().post(`/api/risk/assets/${assetId}/retire`).set(as('ismsFr')).send({}).expect(400);
+    const retired = await http()
+      .post(`/api/risk/assets/${assetId}/retire`)
+      .set(as('ismsFr'))
+      .send({ reason: 'CRM decommissioned' })
+      .expect(200);
+    expect(retired.body).toMatchObject({
+      status: 'retired',
+      retirementReason: 'CRM decommissioned',
+    });
+    const active = await http()
+      .get('/api/risk/assets')
+      .query({ orgUnitId: acme.unit('fr') })
+      .set(as('ismsFr'))
+      .expect(200);
+    expect(active.body.items).toEqual([]);
+    const all = await http()
+      .get('/api/risk/assets')
+      .query({ orgUnitId: acme.unit('fr'), includeRetired: 'true' })
+      .set(as('ismsFr'))
+      .expect(200);
+    expect(all.body.items.map((a: { assetId: string }) => a.assetId)).toEqual([assetId]);
+    const refused = await http()
+      .post('/api/risk/risks')
+      .set(as('ismsFr'))
+      .send({
+        title: 'x',
+        assetIds: [assetId],
+        threatCode: 'TH-01',
+        vulnerabilityCode: 'VU-01',
+        ownerPersonId: acme.person('ownerFr'),
+        orgUnitId: acme.unit('fr'),
+        scopeId: acme.scope('fr'),
+      })
+      .expect(422);
+    expect(refused.body).toMatchObject({ rule: 'asset-retired', field: 'assetIds.0' });
   });
 
   it('describes the risk API in OpenAPI, errors included', async () => {
