@@ -27,6 +27,9 @@ npx prettier --check .
 step "Lint (eslint + Nx module boundaries)"
 npx nx run-many -t lint --parallel=2 --outputStyle=stream
 
+step "Layering rules are enforced (probe files the linter must refuse)"
+node tools/ci/check-boundaries.mjs
+
 step "Tests"
 rm -rf tmp/jest-results && mkdir -p tmp/jest-results
 status=0
