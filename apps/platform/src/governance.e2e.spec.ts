@@ -264,6 +264,29 @@ describe('group structure', () => {
     expectStatus(fresh, 200);
   });
 
+  it('replays a retried command with the same Idempotency-Key instead of doing it twice', async () => {
+    const admin = platform.as(acme.groupAdmin.token);
+    const body = { parentId: acme.units.de, kind: 'site', name: unique('Munich') };
+    const first = expectStatus(
+      await admin.post('/api/org-units', body).set('idempotency-key', 'create-munich-1'),
+      201,
+    );
+    const retry = expectStatus(
+      await admin.post('/api/org-units', body).set('idempotency-key', 'create-munich-1'),
+      201,
+    );
+    expect(retry.headers['idempotent-replayed']).toBe('true');
+    expect(retry.body.orgUnitId).toBe(first.body.orgUnitId);
+    const other = await admin
+      .post('/api/org-units', { ...body, name: 'Other' })
+      .set('idempotency-key', 'create-munich-1');
+    expectStatus(other, 422);
+    const units = expectStatus(await admin.get('/api/org-units'), 200).body.items.filter(
+      (u: { name: string }) => u.name === body.name,
+    );
+    expect(units).toHaveLength(1);
+  });
+
   it('answers bad input with 400 and an error per field, never a 500', async () => {
     const admin = platform.as(acme.groupAdmin.token);
     const empty = expectStatus(await admin.post('/api/org-units', {}), 400);
