@@ -1,0 +1,7 @@
+import type { AuditEvent, AuditEventTypes as T } from '@isms/contracts';
+
+/** Everything recorded in an engagement's stream (all audit events but the programme's). */
+export type EngagementEvent = Exclude<
+  AuditEvent,
+  { type: typeof T.AuditProgrammeEstablished | typeof T.ProgrammeSitesSampled }
+>;
