@@ -247,6 +247,9 @@ describe('HTTP conventions shared by every context', () => {
     const res = await request(app.getHttpServer()).post('/probes/rule').expect(422);
     expect(res.body.rule).toBe('risk-acceptance-needs-residual-assessment');
     expect(res.body.detail).toBe('Assess the residual risk first.');
+    // A rule's details travel with the problem but never replace its standard members.
+    expect(res.body.status).toBe(422);
+    expect(res.body.riskId).toBe('risk-1');
   });
 
   it('never leaks internals in a 500', async () => {

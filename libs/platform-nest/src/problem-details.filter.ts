@@ -31,12 +31,13 @@ function isBodyParserError(
 function render(error: unknown): Rendered {
   if (error instanceof ProblemError) {
     return {
+      // Extensions first: the standard members must never be overwritten by them.
       problem: {
+        ...error.extensions,
         type: problemType(error.code),
         title: error.title,
         status: error.status,
         detail: error.message,
-        ...error.extensions,
       },
       headers: error.headers,
     };
@@ -56,12 +57,12 @@ function render(error: unknown): Rendered {
   if (error instanceof DomainRuleViolation) {
     return {
       problem: {
+        ...error.details,
         type: problemType(error.rule),
         title: 'The request breaks a rule of the ISMS',
         status: 422,
         detail: error.message,
         rule: error.rule,
-        ...error.details,
       },
     };
   }
