@@ -110,6 +110,7 @@ class ProbeController {
     throw new DomainRuleViolation(
       'risk-acceptance-needs-residual-assessment',
       'Assess the residual risk first.',
+      { status: 'treatment-decided', riskId: 'risk-1' },
     );
   }
 
