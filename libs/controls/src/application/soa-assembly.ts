@@ -4,6 +4,7 @@ import type {
   ControlTestResult,
   ImplementationStatus,
   InheritedSoaLine,
+  MigrationDecision,
   SoaLine,
 } from '@isms/contracts';
 import { canonicalJson } from '@isms/event-sourcing';
@@ -231,6 +232,7 @@ export function assembleSoa(inputs: SoaInputs): SoaDocument {
   const { soa, today } = inputs;
   const byKey = groupControlsByKey(inputs.groupControls);
   const local = new Map(soa.lines.map((l) => [controlKey(l), l]));
+  const gaps = new Map((soa.migrationGaps ?? []).map((g) => [controlKey(g), g]));
   const inherited = currentInherited(inputs);
   const inheritedByKey = new Map(inherited.map((i) => [controlKey(i), i]));
 
@@ -336,7 +338,22 @@ export function assembleSoa(inputs: SoaInputs): SoaDocument {
           implementationDescription: gc.implementationDescription,
         });
       } else {
-        lines.push({ ...base, answer: 'unanswered', inclusionReasons: [] });
+        const gap = gaps.get(key);
+        lines.push({
+          ...base,
+          answer: 'unanswered',
+          inclusionReasons: [],
+          ...(gap
+            ? {
+                provenance: {
+                  migratedFrom: gap.migratedFrom,
+                  sourceControlIds: gap.sourceControlIds,
+                  decisionNeeded: gap.decisionNeeded as MigrationDecision,
+                },
+                decisionNeeded: gap.decisionNeeded,
+              }
+            : {}),
+        });
       }
     }
   }

@@ -42,6 +42,7 @@ const soa: SoaView = {
   extensionCatalogueIds: [],
   lines: [{ ...policy, recordedBy: 'p', recordedAt: '2026-03-01T00:00:00.000Z' }],
   changedControls: [],
+  migrationGaps: [],
   migrations: [],
   establishedBy: 'p',
   establishedAt: '2026-03-01T00:00:00.000Z',

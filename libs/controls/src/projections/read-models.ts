@@ -63,6 +63,14 @@ export interface SoaView {
   readonly approved?: SoaApprovalSummary;
   /** Lines changed since the approved version (from the SoA's own events). */
   readonly changedControls: readonly ControlRef[];
+  /** Controls a migration left without an answer, until someone records their line. */
+  readonly migrationGaps: readonly {
+    readonly catalogueId: string;
+    readonly controlId: string;
+    readonly migratedFrom: string;
+    readonly sourceControlIds: readonly string[];
+    readonly decisionNeeded: string;
+  }[];
   readonly migrations: readonly {
     readonly fromCatalogueId: string;
     readonly toCatalogueId: string;

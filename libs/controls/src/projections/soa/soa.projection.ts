@@ -46,6 +46,7 @@ export function soaProjection(readStore: ReadStore): Projection {
             extensionCatalogueIds: [],
             lines: [],
             changedControls: [],
+            migrationGaps: [],
             migrations: [],
             establishedBy: event.data.establishedBy,
             establishedAt: at,
@@ -67,7 +68,12 @@ export function soaProjection(readStore: ReadStore): Projection {
             const key = controlKey(event.data.line);
             const lines = current.lines.filter((l) => controlKey(l) !== key);
             lines.push({ ...event.data.line, recordedBy: event.data.recordedBy, recordedAt: at });
-            return { ...current, lines: sortLines(lines), updatedAt: at };
+            return {
+              ...current,
+              lines: sortLines(lines),
+              migrationGaps: current.migrationGaps.filter((g) => controlKey(g) !== key),
+              updatedAt: at,
+            };
           });
         case T.SoaReapprovalRequired:
           return projectOne(soas, event.data.soaId, event, (current) =>
@@ -113,6 +119,19 @@ export function soaProjection(readStore: ReadStore): Projection {
               ...current,
               catalogueId: event.data.toCatalogueId,
               lines: sortLines([...kept, ...migrated]),
+              migrationGaps: event.data.lines.flatMap((m) =>
+                m.line
+                  ? []
+                  : [
+                      {
+                        catalogueId: event.data.toCatalogueId,
+                        controlId: m.controlId,
+                        migratedFrom: m.provenance.migratedFrom,
+                        sourceControlIds: m.provenance.sourceControlIds,
+                        decisionNeeded: m.provenance.decisionNeeded ?? 'no-source-answer',
+                      },
+                    ],
+              ),
               migrations: [
                 ...current.migrations,
                 {
