@@ -1,0 +1,262 @@
+import type {
+  EvidenceDoc,
+  OrgUnitDoc,
+  RiskDoc,
+  ScopeDoc,
+  SoaDoc,
+  SoaLineDoc,
+  TestPlanDoc,
+} from '../projections/read-models.js';
+import type { ReportData } from './report-data.js';
+
+/** What the group consolidation counts for one org unit's subtree. */
+export interface UnitCounters {
+  readonly risks: {
+    readonly open: number;
+    readonly byLevel: Record<string, number>;
+    readonly byStatus: Record<string, number>;
+    readonly aboveAppetite: number;
+    readonly overdueTreatmentActions: number;
+    readonly risksWithOverdueActions: number;
+    readonly overdueReviews: number;
+    readonly acceptancesNeedingReapproval: number;
+  };
+  readonly soa: {
+    readonly statements: number;
+    readonly awaitingApproval: number;
+    readonly applicable: number;
+    readonly excluded: number;
+    readonly implemented: number;
+    readonly partiallyImplemented: number;
+    readonly planned: number;
+    readonly notImplemented: number;
+    /** Implemented applicable controls, in % of applicable ones (null without any). */
+    readonly implementationProgress: number | null;
+  };
+  readonly controls: { readonly ineffective: number; readonly overdueTests: number };
+  readonly evidence: { readonly expired: number; readonly expiringWithin30Days: number };
+  readonly scopeCoverage: { readonly unitsInApprovedScope: number; readonly unitsOutside: number };
+  /**
+   * Findings by grade, overdue corrective actions and audits due come from the audit context's
+   * published events; until those exist, reporting says so instead of showing zeros.
+   */
+  readonly audit: { readonly available: false; readonly note: string };
+}
+
+export interface UnitCoverage {
+  readonly orgUnitId: string;
+  readonly name: string;
+  readonly kind: string;
+  readonly inApprovedScope: boolean;
+  readonly scopes: readonly { scopeId: string; name: string; status: string }[];
+}
+
+export interface ConsolidationEntities {
+  readonly risks: readonly RiskDoc[];
+  readonly soas: readonly SoaDoc[];
+  readonly soaLines: readonly SoaLineDoc[];
+  readonly testPlans: readonly TestPlanDoc[];
+  readonly evidence: readonly EvidenceDoc[];
+}
+
+const AUDIT_NOTE =
+  'The audit context has not published its events yet: findings, corrective actions and audits due are not reported.';
+
+function addDays(day: string, days: number): string {
+  return new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+/** The org units each scope covers: its included units' subtrees minus excluded subtrees. */
+export function scopeCoverage(scope: ScopeDoc, units: readonly OrgUnitDoc[]): Set<string> {
+  const included = new Set(scope.includedOrgUnitIds);
+  const excluded = new Set(
+    scope.exclusions.map((e) => e.orgUnitId).filter((id): id is string => !!id),
+  );
+  const covered = new Set<string>();
+  for (const unit of units) {
+    const inIncluded = unit.path.some((id) => included.has(id));
+    const inExcluded = unit.path.some((id) => excluded.has(id));
+    if (inIncluded && !inExcluded) covered.add(unit.orgUnitId);
+  }
+  return covered;
+}
+
+export function coverageOf(
+  units: readonly OrgUnitDoc[],
+  scopes: readonly ScopeDoc[],
+): Map<string, UnitCoverage> {
+  const coverageByScope = scopes.map((scope) => ({ scope, covered: scopeCoverage(scope, units) }));
+  const result = new Map<string, UnitCoverage>();
+  for (const unit of units) {
+    const covering = coverageByScope.filter((c) => c.covered.has(unit.orgUnitId));
+    result.set(unit.orgUnitId, {
+      orgUnitId: unit.orgUnitId,
+      name: unit.name,
+      kind: unit.kind,
+      inApprovedScope: covering.some((c) => c.scope.approvedVersion !== null),
+      scopes: covering.map((c) => ({
+        scopeId: c.scope.scopeId,
+        name: c.scope.name,
+        status: c.scope.status,
+      })),
+    });
+  }
+  return result;
+}
+
+/** Counts over the entities of a set of org units, judged on `today`. */
+export function countersFor(
+  entities: ConsolidationEntities,
+  coverage: readonly UnitCoverage[],
+  today: string,
+): UnitCounters {
+  const open = entities.risks.filter((r) => r.status !== 'closed');
+  const byLevel: Record<string, number> = {};
+  const byStatus: Record<string, number> = {};
+  let overdueActions = 0;
+  let risksWithOverdue = 0;
+  for (const r of open) {
+    const level = r.current?.level ?? 'unrated';
+    byLevel[level] = (byLevel[level] ?? 0) + 1;
+    byStatus[r.status] = (byStatus[r.status] ?? 0) + 1;
+    const overdue = r.actions.filter((a) => !a.completedAt && a.dueDate < today).length;
+    overdueActions += overdue;
+    if (overdue > 0) risksWithOverdue += 1;
+  }
+  const applicable = entities.soaLines.filter((l) => l.applicable);
+  const status = (s: string) => applicable.filter((l) => l.implementationStatus === s).length;
+  const implemented = status('implemented');
+  const in30 = addDays(today, 30);
+  const plans = entities.testPlans.filter((p) => !p.retired);
+  const liveEvidence = entities.evidence.filter((e) => !e.withdrawn && e.validUntil);
+  const inScope = coverage.filter((c) => c.inApprovedScope).length;
+  return {
+    risks: {
+      open: open.length,
+      byLevel,
+      byStatus,
+      aboveAppetite: open.filter((r) => r.aboveAppetite).length,
+      overdueTreatmentActions: overdueActions,
+      risksWithOverdueActions: risksWithOverdue,
+      overdueReviews: open.filter((r) => r.nextReviewDue !== null && r.nextReviewDue < today)
+        .length,
+      acceptancesNeedingReapproval: open.filter((r) => r.acceptance?.status === 'needs-re-approval')
+        .length,
+    },
+    soa: {
+      statements: entities.soas.length,
+      awaitingApproval: entities.soas.filter((s) => s.approvedVersion === null || s.needsReapproval)
+        .length,
+      applicable: applicable.length,
+      excluded: entities.soaLines.length - applicable.length,
+      implemented,
+      partiallyImplemented: status('partially-implemented'),
+      planned: status('planned'),
+      notImplemented: status('not-implemented'),
+      implementationProgress:
+        applicable.length === 0 ? null : Math.round((implemented / applicable.length) * 1000) / 10,
+    },
+    controls: {
+      ineffective: plans.filter(
+        (p) => p.lastResult === 'not-effective' || p.lastResult === 'partially-effective',
+      ).length,
+      overdueTests: plans.filter((p) => p.nextDueOn < today).length,
+    },
+    evidence: {
+      expired: liveEvidence.filter((e) => e.validUntil! < today).length,
+      expiringWithin30Days: liveEvidence.filter(
+        (e) => e.validUntil! >= today && e.validUntil! <= in30,
+      ).length,
+    },
+    scopeCoverage: { unitsInApprovedScope: inScope, unitsOutside: coverage.length - inScope },
+    audit: { available: false, note: AUDIT_NOTE },
+  };
+}
+
+export interface ConsolidationReport {
+  readonly asOf: string;
+  readonly orgUnit: { orgUnitId: string; name: string; kind: string };
+  /** Root → this unit, for a breadcrumb. */
+  readonly path: readonly { orgUnitId: string; name: string }[];
+  /** The whole subtree you may see. */
+  readonly totals: UnitCounters;
+  /** This unit's own entities (not its children's). */
+  readonly own: UnitCounters;
+  /** One roll-up per child unit: drill down with `orgUnitId=<child>`. */
+  readonly children: readonly {
+    orgUnitId: string;
+    name: string;
+    kind: string;
+    inApprovedScope: boolean;
+    counters: UnitCounters;
+  }[];
+  /** Every unit of the subtree: inside an approved ISMS scope or not, and which. */
+  readonly coverage: readonly UnitCoverage[];
+}
+
+/**
+ * The group consolidation for one org unit: every count rolled up over its subtree (restricted
+ * to `visible` units), with one roll-up per child to drill down from group to subsidiary to site.
+ */
+export async function consolidation(
+  data: ReportData,
+  orgUnitId: string,
+  visible: ReadonlySet<string>,
+): Promise<ConsolidationReport | undefined> {
+  const units = await data.orgUnits();
+  const byId = new Map(units.map((u) => [u.orgUnitId, u]));
+  const unit = byId.get(orgUnitId);
+  if (!unit) return undefined;
+  const subtree = units.filter(
+    (u) => !u.closed && u.path.includes(orgUnitId) && visible.has(u.orgUnitId),
+  );
+  const ids = subtree.map((u) => u.orgUnitId);
+  const inUnits = { orgUnitId: { $in: ids } };
+  const [risks, soas, soaLines, testPlans, evidence, scopes] = await Promise.all([
+    data.risks(inUnits),
+    data.soas(inUnits),
+    data.soaLines(inUnits),
+    data.testPlans(inUnits),
+    data.evidence(inUnits),
+    data.scopes(),
+  ]);
+  const coverage = coverageOf(subtree, scopes);
+  const depth = unit.path.length;
+  // Which child's subtree an entity's org unit lies in ('' = the unit itself).
+  const bucketOf = (id: string): string => byId.get(id)?.path[depth] ?? '';
+  const pick = (bucket: string): ConsolidationEntities => {
+    const mine = <T extends { orgUnitId: string }>(xs: readonly T[]) =>
+      xs.filter((x) => bucketOf(x.orgUnitId) === bucket);
+    return {
+      risks: mine(risks),
+      soas: mine(soas),
+      soaLines: mine(soaLines),
+      testPlans: mine(testPlans),
+      evidence: mine(evidence),
+    };
+  };
+  const coverageIn = (bucket: string) =>
+    subtree.filter((u) => bucketOf(u.orgUnitId) === bucket).map((u) => coverage.get(u.orgUnitId)!);
+  const children = subtree
+    .filter((u) => u.parentId === orgUnitId)
+    .sort((a, b) => a.name.localeCompare(b.name));
+  return {
+    asOf: data.now.toISOString(),
+    orgUnit: { orgUnitId, name: unit.name, kind: unit.kind },
+    path: unit.path.map((id) => ({ orgUnitId: id, name: byId.get(id)?.name ?? id })),
+    totals: countersFor(
+      { risks, soas, soaLines, testPlans, evidence },
+      [...coverage.values()],
+      data.today,
+    ),
+    own: countersFor(pick(''), coverageIn(''), data.today),
+    children: children.map((child) => ({
+      orgUnitId: child.orgUnitId,
+      name: child.name,
+      kind: child.kind,
+      inApprovedScope: coverage.get(child.orgUnitId)?.inApprovedScope ?? false,
+      counters: countersFor(pick(child.orgUnitId), coverageIn(child.orgUnitId), data.today),
+    })),
+    coverage: [...coverage.values()],
+  };
+}

@@ -1,0 +1,70 @@
+import type { Filter, ReadStore, StoredDocument } from '@isms/read-store';
+import { bodyOf } from '../projections/guarded.js';
+import type {
+  DecisionDoc,
+  DocumentDoc,
+  EvidenceDoc,
+  MethodologyDoc,
+  OrgUnitDoc,
+  RiskDoc,
+  ScopeDoc,
+  SoaDoc,
+  SoaLineDoc,
+  TestPlanDoc,
+} from '../projections/read-models.js';
+import { ReportingCollections as RC } from '../projections/read-models.js';
+
+/**
+ * One tenant's read models in one ReadStore (the live one, or one rebuilt as of a point in
+ * history), read with plain finds, plus the instant the report is judged at ("overdue" on that day).
+ */
+export class ReportData {
+  readonly today: string;
+
+  constructor(
+    readonly store: ReadStore,
+    readonly tenantId: string,
+    readonly now: Date,
+  ) {
+    this.today = now.toISOString().slice(0, 10);
+  }
+
+  private async all<T extends object>(name: string, filter: Filter = {}): Promise<T[]> {
+    const found = await this.store.collection<T>(name).find({ ...filter, tenantId: this.tenantId });
+    return found.map((doc: StoredDocument<T>) => bodyOf(doc));
+  }
+
+  orgUnits(): Promise<OrgUnitDoc[]> {
+    return this.all<OrgUnitDoc>(RC.OrgUnits);
+  }
+  scopes(): Promise<ScopeDoc[]> {
+    return this.all<ScopeDoc>(RC.Scopes);
+  }
+  async scope(scopeId: string): Promise<ScopeDoc | undefined> {
+    return (await this.all<ScopeDoc>(RC.Scopes, { scopeId }))[0];
+  }
+  documents(filter: Filter = {}): Promise<DocumentDoc[]> {
+    return this.all<DocumentDoc>(RC.Documents, filter);
+  }
+  methodologies(): Promise<MethodologyDoc[]> {
+    return this.all<MethodologyDoc>(RC.Methodologies);
+  }
+  risks(filter: Filter = {}): Promise<RiskDoc[]> {
+    return this.all<RiskDoc>(RC.Risks, filter);
+  }
+  soas(filter: Filter = {}): Promise<SoaDoc[]> {
+    return this.all<SoaDoc>(RC.Soas, filter);
+  }
+  soaLines(filter: Filter = {}): Promise<SoaLineDoc[]> {
+    return this.all<SoaLineDoc>(RC.SoaLines, filter);
+  }
+  testPlans(filter: Filter = {}): Promise<TestPlanDoc[]> {
+    return this.all<TestPlanDoc>(RC.TestPlans, filter);
+  }
+  evidence(filter: Filter = {}): Promise<EvidenceDoc[]> {
+    return this.all<EvidenceDoc>(RC.Evidence, filter);
+  }
+  decisions(filter: Filter = {}): Promise<DecisionDoc[]> {
+    return this.all<DecisionDoc>(RC.Decisions, filter);
+  }
+}

@@ -1,0 +1,59 @@
+import type { ProjectionFactory } from '@isms/platform-nest';
+import {
+  EVIDENCE_PROJECTION,
+  SOA_PROJECTION,
+  TEST_PLANS_PROJECTION,
+  evidenceProjection,
+  soaProjection,
+  testPlansProjection,
+} from './controls/controls.projection.js';
+import {
+  DECISION_LOG_PROJECTION,
+  decisionLogProjection,
+} from './decisions/decision-log.projection.js';
+import {
+  DOCUMENTS_PROJECTION,
+  ORG_UNITS_PROJECTION,
+  SCOPES_PROJECTION,
+  documentsProjection,
+  orgUnitsProjection,
+  scopesProjection,
+} from './governance/governance.projection.js';
+import {
+  METHODOLOGIES_PROJECTION,
+  RISKS_PROJECTION,
+  methodologiesProjection,
+  risksProjection,
+} from './risk/risk.projection.js';
+
+export * from './read-models.js';
+export * from './guarded.js';
+export * from './governance/governance.projection.js';
+export * from './risk/risk.projection.js';
+export * from './controls/controls.projection.js';
+export * from './decisions/decision-log.projection.js';
+
+/** Reporting's read models, each rebuildable from the start and as of any point in history. */
+export const REPORTING_PROJECTIONS: readonly ProjectionFactory[] = [
+  orgUnitsProjection,
+  scopesProjection,
+  documentsProjection,
+  methodologiesProjection,
+  risksProjection,
+  soaProjection,
+  testPlansProjection,
+  evidenceProjection,
+  decisionLogProjection,
+];
+
+export const REPORTING_PROJECTION_NAMES: readonly string[] = [
+  ORG_UNITS_PROJECTION,
+  SCOPES_PROJECTION,
+  DOCUMENTS_PROJECTION,
+  METHODOLOGIES_PROJECTION,
+  RISKS_PROJECTION,
+  SOA_PROJECTION,
+  TEST_PLANS_PROJECTION,
+  EVIDENCE_PROJECTION,
+  DECISION_LOG_PROJECTION,
+];

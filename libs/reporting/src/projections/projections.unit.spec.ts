@@ -1,0 +1,420 @@
+import type { RecordedEvent } from '@isms/event-sourcing';
+import type { Projection } from '@isms/event-sourcing';
+import { GovernanceEventTypes as G, GovernanceStreamTypes as GS } from '@isms/contracts';
+import { InMemoryReadStore } from '@isms/read-store';
+import { ReportData } from '../application/report-data.js';
+import { consolidation } from '../application/consolidation.js';
+import { readiness, riskRegister } from '../application/scope-reports.js';
+import {
+  acceptanceStale,
+  evidenceRecorded,
+  inherentAssessed,
+  methodologyAdopted,
+  residualAssessed,
+  riskAccepted,
+  riskIdentified,
+  soaApproved,
+  soaEstablished,
+  soaLine,
+  soaLineRecorded,
+  soaReapprovalRequired,
+  testPlanScheduled,
+  testResult,
+  treatmentDecided,
+  treatmentPlanned,
+} from '../testing/events.js';
+import { REPORTING_PROJECTIONS } from './index.js';
+import { ReportingCollections as RC } from './read-models.js';
+import type { DecisionDoc, OrgUnitDoc, RiskDoc, SoaDoc, SoaLineDoc } from './read-models.js';
+
+const TENANT = 'tenant-a';
+let position = 0;
+const revisions = new Map<string, number>();
+
+function rec(
+  streamId: string,
+  streamType: string,
+  event: { type: string; data: unknown },
+  meta: { at?: string; by?: string; reason?: string } = {},
+): RecordedEvent {
+  position += 1;
+  const revision = (revisions.get(streamId) ?? 0) + 1;
+  revisions.set(streamId, revision);
+  const at = meta.at ?? '2026-03-02T10:00:00.000Z';
+  return {
+    ...event,
+    eventId: `evt-${position}`,
+    tenantId: TENANT,
+    streamId,
+    streamType,
+    streamRevision: revision,
+    globalPosition: position,
+    schemaVersion: 1,
+    metadata: {
+      actor: { userId: meta.by ?? 'person-ciso', role: 'ciso' },
+      correlationId: 'c',
+      occurredAt: at,
+      ...(meta.reason ? { reason: meta.reason } : {}),
+    },
+    recordedAt: at,
+    previousHash: null,
+    hash: `hash-${position}`,
+  };
+}
+
+async function feed(projections: readonly Projection[], events: readonly RecordedEvent[]) {
+  for (const event of events) {
+    for (const p of projections) {
+      if (p.handles?.streamTypes && !p.handles.streamTypes.includes(event.streamType)) continue;
+      await p.apply(event);
+    }
+  }
+}
+
+function strip<T extends object>(docs: T[]): Record<string, unknown>[] {
+  return docs.map((d) => {
+    const { _version, ...rest } = d as Record<string, unknown>;
+    void _version;
+    return rest;
+  });
+}
+
+const ORG = 'org-structure-a';
+const SCOPE = 'isms-scope-a';
+const scopeA = { scopeId: SCOPE, orgUnitId: 'sub-a' };
+
+function history(): RecordedEvent[] {
+  revisions.clear();
+  const unit = (orgUnitId: string, parentId: string | null, kind: string, name: string) =>
+    rec(ORG, GS.OrgStructure, {
+      type: G.OrgUnitCreated,
+      data: { orgUnitId, parentId, kind, name },
+    });
+  return [
+    rec(ORG, GS.OrgStructure, {
+      type: G.TenantEstablished,
+      data: { tenantId: TENANT, name: 'Group', rootOrgUnitId: 'root' },
+    }),
+    unit('root', null, 'group', 'Group'),
+    unit('sub-a', 'root', 'subsidiary', 'Alpha'),
+    unit('site-a1', 'sub-a', 'site', 'Alpha Lyon'),
+    unit('sub-b', 'root', 'subsidiary', 'Beta'),
+    rec(SCOPE, GS.IsmsScope, {
+      type: G.IsmsScopeDrafted,
+      data: {
+        scopeId: SCOPE,
+        version: 1,
+        definition: {
+          name: 'Alpha ISMS',
+          description: '',
+          ownerOrgUnitId: 'sub-a',
+          includedOrgUnitIds: ['sub-a'],
+          locations: [],
+          exclusions: [],
+          interfacesAndDependencies: [],
+          internalIssues: [],
+          externalIssues: [],
+          interestedParties: [],
+        },
+      },
+    }),
+    rec(
+      SCOPE,
+      GS.IsmsScope,
+      {
+        type: G.IsmsScopeApproved,
+        data: {
+          scopeId: SCOPE,
+          version: 1,
+          approvedBy: 'person-ciso',
+          approverRole: 'ciso',
+          reason: 'Scope agreed',
+          approvedAt: '2026-03-02T10:00:00.000Z',
+        },
+      },
+      { reason: 'Scope agreed' },
+    ),
+    rec(
+      'risk-methodology-root',
+      'risk-methodology',
+      methodologyAdopted('root', '2026-03-02T10:00:00.000Z'),
+      {
+        reason: 'Group methodology',
+      },
+    ),
+    // r1 at the site: high, above appetite, an action due 2026-03-10, never done.
+    rec(
+      'risk-1',
+      'risk',
+      riskIdentified(
+        'risk-1',
+        { orgUnitId: 'site-a1', scopeId: SCOPE, owner: 'o' },
+        'Ransomware',
+        '2026-03-02T10:00:00.000Z',
+      ),
+    ),
+    rec('risk-1', 'risk', inherentAssessed('risk-1', 3, 3, '2026-03-02', '2026-06-01')),
+    rec('risk-1', 'risk', treatmentDecided('risk-1', '2026-03-02'), { reason: 'Mitigate' }),
+    rec(
+      'risk-1',
+      'risk',
+      treatmentPlanned(
+        'risk-1',
+        { orgUnitId: 'site-a1', scopeId: SCOPE },
+        [{ actionId: 'a1', title: 'Backups offline', ownerPersonId: 'o', dueDate: '2026-03-10' }],
+        ['5.1'],
+        '2026-03-02',
+      ),
+    ),
+    // r2 at the subsidiary: low, accepted, then stale.
+    rec(
+      'risk-2',
+      'risk',
+      riskIdentified(
+        'risk-2',
+        { orgUnitId: 'sub-a', scopeId: SCOPE, owner: 'o' },
+        'Laptop theft',
+        '2026-03-02T10:00:00.000Z',
+      ),
+    ),
+    rec('risk-2', 'risk', inherentAssessed('risk-2', 2, 2, '2026-03-02', '2026-09-01')),
+    rec('risk-2', 'risk', residualAssessed('risk-2', 1, 1, '2026-03-02', '2026-09-01')),
+    rec('risk-2', 'risk', riskAccepted('risk-2', 'low', '2026-03-02', '2027-03-01'), {
+      reason: 'Tolerable',
+      by: 'o',
+    }),
+    rec('risk-2', 'risk', acceptanceStale('risk-2', '2026-03-03T00:00:00.000Z')),
+    // r3 in Beta, medium.
+    rec(
+      'risk-3',
+      'risk',
+      riskIdentified(
+        'risk-3',
+        { orgUnitId: 'sub-b', scopeId: 'isms-scope-b', owner: 'o' },
+        'Supplier breach',
+        '2026-03-02T10:00:00.000Z',
+      ),
+    ),
+    rec('risk-3', 'risk', inherentAssessed('risk-3', 1, 3, '2026-03-02', '2026-04-01')),
+    // Alpha's SoA: 5.1 implemented, 5.2 planned, 5.3 excluded; approved, then 5.2 changed.
+    rec('soa-a', 'statement-of-applicability', soaEstablished('soa-a', SCOPE, 'sub-a')),
+    rec(
+      'soa-a',
+      'statement-of-applicability',
+      soaLineRecorded('soa-a', scopeA, soaLine('5.1', 'implemented')),
+    ),
+    rec(
+      'soa-a',
+      'statement-of-applicability',
+      soaLineRecorded('soa-a', scopeA, soaLine('5.2', 'planned')),
+    ),
+    rec(
+      'soa-a',
+      'statement-of-applicability',
+      soaLineRecorded('soa-a', scopeA, soaLine('5.3', 'not-applicable', 'No such activity')),
+    ),
+    rec(
+      'soa-a',
+      'statement-of-applicability',
+      soaApproved('soa-a', scopeA, 1, [soaLine('5.1', 'implemented')], '2026-03-02T10:00:00.000Z'),
+      { reason: 'SoA reviewed' },
+    ),
+    rec(
+      'soa-a',
+      'statement-of-applicability',
+      soaLineRecorded('soa-a', scopeA, soaLine('5.2', 'implemented')),
+    ),
+    rec('soa-a', 'statement-of-applicability', soaReapprovalRequired('soa-a', scopeA, ['5.2'])),
+    rec('tp-1', 'control-test-plan', testPlanScheduled('tp-1', scopeA, '5.1', '2026-03-01')),
+    rec(
+      'tp-1',
+      'control-test-plan',
+      testResult('tp-1', scopeA, '5.1', 'not-effective', '2026-03-02', '2026-06-02'),
+    ),
+    rec(
+      'ev-1',
+      'evidence-record',
+      evidenceRecorded('ev-1', { scopeId: SCOPE, orgUnitId: 'site-a1' }, '5.1', '2026-03-01'),
+    ),
+    // An event of a context reporting has no contract for yet, carrying a decision's reason.
+    rec(
+      'audit-finding-1',
+      'audit-finding',
+      { type: 'audit.FindingClosed', data: { findingId: 'f1', scopeId: SCOPE } },
+      { reason: 'Corrective action verified' },
+    ),
+  ];
+}
+
+async function built(events = history()) {
+  const store = new InMemoryReadStore();
+  const projections = REPORTING_PROJECTIONS.map((f) => f(store));
+  await feed(projections, events);
+  return { store, projections, events };
+}
+
+describe('reporting read models, from published events', () => {
+  it('files every org unit under its ancestor path, and re-files a moved subtree', async () => {
+    const events = history();
+    events.push(
+      rec(ORG, GS.OrgStructure, {
+        type: G.OrgUnitMoved,
+        data: { orgUnitId: 'sub-a', previousParentId: 'root', parentId: 'sub-b' },
+      }),
+    );
+    const { store } = await built(events);
+    const units = store.collection<OrgUnitDoc>(RC.OrgUnits);
+    expect((await units.get('site-a1'))?.path).toEqual(['root', 'sub-b', 'sub-a', 'site-a1']);
+    expect((await units.get('sub-a'))?.parentId).toBe('sub-b');
+    expect((await units.find({ path: 'sub-b' })).map((u) => u.orgUnitId).sort()).toEqual([
+      'site-a1',
+      'sub-a',
+      'sub-b',
+    ]);
+  });
+
+  it('folds a risk’s lifecycle: current rating, appetite, actions, stale acceptance', async () => {
+    const { store } = await built();
+    const risks = store.collection<RiskDoc>(RC.Risks);
+    const r1 = await risks.get('risk-1');
+    expect(r1).toMatchObject({
+      status: 'treatment-planned',
+      current: { level: 'high', likelihood: 3, impact: 3 },
+      aboveAppetite: true,
+      linkedControls: ['iso27001-2022:5.1'],
+      actions: [{ actionId: 'a1', dueDate: '2026-03-10', completedAt: null }],
+    });
+    const r2 = await risks.get('risk-2');
+    expect(r2).toMatchObject({
+      status: 'accepted',
+      current: { level: 'low' },
+      aboveAppetite: false,
+      acceptance: {
+        status: 'needs-re-approval',
+        staleCause: 'control-found-ineffective: 5.1 found not effective',
+      },
+    });
+  });
+
+  it('ignores a redelivered or older event (revision guard)', async () => {
+    const { store, projections, events } = await built();
+    const before = strip(await store.collection(RC.Risks).find());
+    const old = events.find((e) => e.streamId === 'risk-1' && e.streamRevision === 2)!;
+    await feed(projections, [
+      old,
+      events.find((e) => e.streamId === 'soa-a' && e.streamRevision === 3)!,
+    ]);
+    expect(strip(await store.collection(RC.Risks).find())).toEqual(before);
+    const line = await store.collection<SoaLineDoc>(RC.SoaLines).get(`${SCOPE}|iso27001-2022:5.2`);
+    expect(line?.implementationStatus).toBe('implemented');
+  });
+
+  it('keeps the SoA per line and per statement: approval, then re-approval required', async () => {
+    const { store } = await built();
+    const soa = await store.collection<SoaDoc>(RC.Soas).get('soa-a');
+    expect(soa).toMatchObject({
+      approvedVersion: 1,
+      needsReapproval: true,
+      changedSinceApproval: ['iso27001-2022:5.2'],
+    });
+    const lines = await store.collection<SoaLineDoc>(RC.SoaLines).find({ scopeId: SCOPE });
+    expect(lines.map((l) => [l.controlId, l.applicable, l.implementationStatus])).toEqual([
+      ['5.1', true, 'implemented'],
+      ['5.2', true, 'implemented'],
+      ['5.3', false, 'not-applicable'],
+    ]);
+  });
+
+  it('logs decisions with who, why and where, placing a stream’s later decisions where its first event put it', async () => {
+    const { store } = await built();
+    const decisions = await store
+      .collection<DecisionDoc>(RC.Decisions)
+      .find({}, { sort: { globalPosition: 1 } });
+    const treatment = decisions.find((d) => d.type === 'risk.RiskTreatmentDecided');
+    expect(treatment).toMatchObject({
+      orgUnitId: 'site-a1',
+      scopeIds: [SCOPE],
+      reason: 'Mitigate',
+      actorId: 'person-ciso',
+      summary: 'Treatment: modify',
+      subjectId: 'risk-1',
+    });
+    expect(decisions.find((d) => d.type === 'audit.FindingClosed')).toMatchObject({
+      context: 'audit',
+      reason: 'Corrective action verified',
+      scopeIds: [SCOPE],
+    });
+    // Identification and a test plan being scheduled are facts, not decisions.
+    expect(decisions.some((d) => d.type === 'risk.RiskIdentified')).toBe(false);
+    expect(decisions.some((d) => d.type === 'controls.ControlTestPlanScheduled')).toBe(false);
+  });
+});
+
+describe('reports computed from the read models', () => {
+  it('rolls the group up over each subsidiary’s subtree, judged on the report’s day', async () => {
+    const { store } = await built();
+    const data = new ReportData(store, TENANT, new Date('2026-04-15T00:00:00Z'));
+    const all = new Set(['root', 'sub-a', 'site-a1', 'sub-b']);
+    const group = (await consolidation(data, 'root', all))!;
+    expect(group.totals.risks).toMatchObject({
+      open: 3,
+      byLevel: { high: 1, low: 1, medium: 1 },
+      aboveAppetite: 1,
+      overdueTreatmentActions: 1,
+      overdueReviews: 1, // risk-3, review due 2026-04-01
+      acceptancesNeedingReapproval: 1,
+    });
+    const [alpha, beta] = group.children;
+    expect(alpha).toMatchObject({ name: 'Alpha', inApprovedScope: true });
+    expect(alpha!.counters.risks.open).toBe(2);
+    expect(alpha!.counters.soa).toMatchObject({
+      applicable: 2,
+      excluded: 1,
+      implemented: 2,
+      implementationProgress: 100,
+      awaitingApproval: 1,
+    });
+    expect(alpha!.counters.controls).toEqual({ ineffective: 1, overdueTests: 0 });
+    expect(alpha!.counters.evidence.expired).toBe(1);
+    expect(beta).toMatchObject({ name: 'Beta', inApprovedScope: false });
+    expect(beta!.counters.risks.open).toBe(1);
+    // Drill down: Alpha → its site.
+    const sub = (await consolidation(data, 'sub-a', all))!;
+    expect(sub.path.map((p) => p.name)).toEqual(['Group', 'Alpha']);
+    expect(sub.own.risks.open).toBe(1);
+    expect(sub.children[0]).toMatchObject({ name: 'Alpha Lyon' });
+    expect(sub.children[0]!.counters.risks.aboveAppetite).toBe(1);
+    // Only what the caller may see is counted.
+    const onlyBeta = (await consolidation(data, 'root', new Set(['root', 'sub-b'])))!;
+    expect(onlyBeta.totals.risks.open).toBe(1);
+  });
+
+  it('says for each mandatory type whether it is present, stale or missing, and why', async () => {
+    const { store } = await built();
+    const data = new ReportData(store, TENANT, new Date('2026-04-15T00:00:00Z'));
+    const scope = (await data.scope(SCOPE))!;
+    const report = await readiness(data, scope);
+    const item = (type: string) => report.items.find((i) => i.type === type)!;
+    expect(report.items).toHaveLength(15);
+    expect(item('isms-scope').status).toBe('present');
+    expect(item('risk-assessment-process').status).toBe('present');
+    expect(item('risk-treatment-decisions')).toMatchObject({ status: 'stale' });
+    expect(item('risk-treatment-decisions').reasons.join(' ')).toMatch(/needs re-approval/);
+    expect(item('information-security-policy')).toMatchObject({ status: 'missing' });
+    expect(report.ready).toBe(false);
+  });
+
+  it('draws the heat map on the methodology in force and sorts the register by level', async () => {
+    const { store } = await built();
+    const data = new ReportData(store, TENANT, new Date('2026-04-15T00:00:00Z'));
+    const register = await riskRegister(data, (await data.scope(SCOPE))!);
+    expect(register.risks.map((r) => r.riskId)).toEqual(['risk-1', 'risk-2']);
+    expect(register.heatMap.cells).toHaveLength(9);
+    expect(register.heatMap.cells.find((c) => c.likelihood === 3 && c.impact === 3)).toMatchObject({
+      level: 'high',
+      count: 1,
+      riskIds: ['risk-1'],
+    });
+    expect(register.heatMap.cells[0]).toMatchObject({ likelihood: 3, impact: 1 });
+  });
+});

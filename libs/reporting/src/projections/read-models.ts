@@ -1,0 +1,253 @@
+import type {
+  ImplementationStatus,
+  InclusionReason,
+  InheritedSoaLine,
+  InterestedParty,
+  MandatoryDocumentType,
+  OrgUnitKind,
+  RiskLevelDefinition,
+  RiskMethodologyOverrides,
+  ControlTestResult,
+  ContextIssue,
+  ScopeExclusion,
+  TreatmentOption,
+} from '@isms/contracts';
+
+/**
+ * Reporting's read models: one precomputed document per entity of another context, fed only by
+ * that context's published events (RecordedEvent envelope + contract data) and guarded by the
+ * entity stream's revision. Roll-ups over a subtree are computed at read time from these plain
+ * finds (FerretDB 1.24: no $lookup, no aggregation), so no document carries an unbounded map.
+ */
+export const ReportingCollections = {
+  OrgUnits: 'reporting_org_units',
+  Scopes: 'reporting_scopes',
+  Documents: 'reporting_documents',
+  Methodologies: 'reporting_methodologies',
+  Risks: 'reporting_risks',
+  Soas: 'reporting_soas',
+  SoaLines: 'reporting_soa_lines',
+  TestPlans: 'reporting_test_plans',
+  Evidence: 'reporting_evidence',
+  Decisions: 'reporting_decisions',
+  /** The org unit / scopes a stream's decisions are filed under (learned from its events). */
+  DecisionStreams: 'reporting_decision_streams',
+} as const;
+
+export interface OrgUnitDoc {
+  readonly tenantId: string;
+  readonly orgUnitId: string;
+  readonly parentId: string | null;
+  readonly kind: OrgUnitKind;
+  readonly name: string;
+  /** Ancestors root → this unit (itself included): `find({ path: id })` is its subtree. */
+  readonly path: readonly string[];
+  readonly closed: boolean;
+}
+
+export interface ScopeDoc {
+  readonly tenantId: string;
+  readonly scopeId: string;
+  readonly name: string;
+  readonly ownerOrgUnitId: string;
+  readonly includedOrgUnitIds: readonly string[];
+  readonly exclusions: readonly ScopeExclusion[];
+  readonly internalIssues: readonly ContextIssue[];
+  readonly externalIssues: readonly ContextIssue[];
+  readonly interestedParties: readonly InterestedParty[];
+  /** The version being edited or last approved. */
+  readonly version: number;
+  readonly approvedVersion: number | null;
+  readonly approvedAt: string | null;
+  readonly approvedBy: string | null;
+  /** `approved`: the latest version is approved; `draft`: never approved; `revised`: a newer draft awaits approval. */
+  readonly status: 'draft' | 'approved' | 'revised';
+  readonly revisedAt: string | null;
+  readonly changeSummary: string | null;
+}
+
+export interface DocumentDoc {
+  readonly tenantId: string;
+  readonly documentId: string;
+  readonly title: string;
+  readonly documentType: string;
+  readonly orgUnitId: string;
+  readonly mandatoryTypes: readonly MandatoryDocumentType[];
+  readonly scopeIds: readonly string[];
+  readonly reviewIntervalMonths: number;
+  readonly latestVersion: number | null;
+  readonly approvedVersion: number | null;
+  readonly approvedAt: string | null;
+  readonly approvedBy: string | null;
+  readonly nextReviewDue: string | null;
+  readonly lastReviewedAt: string | null;
+  readonly withdrawnAt: string | null;
+}
+
+export interface MethodologyDoc {
+  readonly tenantId: string;
+  readonly orgUnitId: string;
+  readonly kind: 'adopted' | 'refined';
+  readonly version: number;
+  readonly adoptedAt: string;
+  readonly adoptedBy: string;
+  /** The full definition (adopted) or the overridden parts (refined), without the matrix … */
+  readonly definition: Omit<RiskMethodologyOverrides, 'matrix'>;
+  /** … which is stored row by row (documents may not hold arrays directly inside arrays). */
+  readonly matrixRows: readonly { readonly levels: readonly string[] }[] | null;
+}
+
+export interface RatingView {
+  readonly likelihood: number;
+  readonly impact: number;
+  readonly level: string;
+  readonly levelLabel: string;
+  readonly levelRank: number;
+  readonly withinAppetite: boolean;
+}
+
+export interface ActionView {
+  readonly actionId: string;
+  readonly title: string;
+  readonly ownerPersonId: string;
+  readonly dueDate: string;
+  readonly completedAt: string | null;
+}
+
+export type ReportRiskStatus =
+  | 'identified'
+  | 'assessed'
+  | 'treatment-decided'
+  | 'treatment-planned'
+  | 'residual-assessed'
+  | 'accepted'
+  | 'closed';
+
+export interface RiskDoc {
+  readonly tenantId: string;
+  readonly riskId: string;
+  readonly title: string;
+  readonly orgUnitId: string;
+  readonly scopeId: string;
+  readonly ownerPersonId: string;
+  readonly threatCode: string;
+  readonly vulnerabilityCode: string;
+  readonly status: ReportRiskStatus;
+  readonly inherent: RatingView | null;
+  readonly residual: RatingView | null;
+  /** Residual once assessed, else inherent. */
+  readonly current: RatingView | null;
+  readonly aboveAppetite: boolean;
+  readonly treatment: TreatmentOption | null;
+  readonly actions: readonly ActionView[];
+  readonly linkedControls: readonly string[];
+  readonly nextReviewDue: string | null;
+  readonly acceptance: {
+    readonly acceptedBy: string;
+    readonly acceptedAt: string;
+    readonly reason: string;
+    readonly digest: string;
+    readonly residualLevel: string;
+    readonly status: 'current' | 'needs-re-approval';
+    readonly staleSince: string | null;
+    readonly staleCause: string | null;
+  } | null;
+  readonly identifiedAt: string;
+  readonly closedAt: string | null;
+  readonly updatedAt: string;
+}
+
+export interface SoaDoc {
+  readonly tenantId: string;
+  readonly soaId: string;
+  readonly scopeId: string;
+  readonly orgUnitId: string;
+  readonly catalogueId: string;
+  readonly extensionCatalogueIds: readonly string[];
+  readonly approvedVersion: number | null;
+  readonly approvedAt: string | null;
+  readonly approvedBy: string | null;
+  readonly approvedDigest: string | null;
+  readonly inherited: readonly InheritedSoaLine[];
+  readonly needsReapproval: boolean;
+  readonly changedSinceApproval: readonly string[];
+}
+
+export interface SoaLineDoc {
+  readonly tenantId: string;
+  readonly scopeId: string;
+  readonly orgUnitId: string;
+  readonly catalogueId: string;
+  readonly controlId: string;
+  readonly controlKey: string;
+  readonly applicable: boolean;
+  readonly inclusionReasons: readonly InclusionReason[];
+  readonly justification: string;
+  readonly implementationStatus: ImplementationStatus;
+  readonly ownerPersonId: string | null;
+  readonly implementationDescription: string | null;
+  readonly decisionNeeded: string | null;
+  readonly recordedBy: string;
+  readonly recordedAt: string;
+}
+
+export interface TestPlanDoc {
+  readonly tenantId: string;
+  readonly testPlanId: string;
+  readonly scopeId: string;
+  readonly orgUnitId: string;
+  readonly controlKey: string;
+  readonly frequency: string;
+  readonly nextDueOn: string;
+  readonly lastResult: ControlTestResult | null;
+  readonly lastTestedAt: string | null;
+  readonly lastNotes: string | null;
+  readonly resultsRecorded: number;
+  readonly retired: boolean;
+}
+
+export interface EvidenceDoc {
+  readonly tenantId: string;
+  readonly evidenceId: string;
+  readonly scopeId: string;
+  readonly orgUnitId: string;
+  readonly title: string;
+  readonly evidenceType: string;
+  readonly collectedAt: string;
+  readonly validUntil: string | null;
+  readonly controlKeys: readonly string[];
+  readonly withdrawn: boolean;
+}
+
+export interface DecisionDoc {
+  readonly tenantId: string;
+  readonly eventId: string;
+  readonly type: string;
+  /** A short label for people, e.g. "Risk accepted". */
+  readonly decision: string;
+  readonly context: string;
+  readonly streamId: string;
+  readonly streamType: string;
+  readonly streamRevision: number;
+  readonly globalPosition: number;
+  readonly recordedAt: string;
+  readonly occurredAt: string;
+  readonly actorId: string;
+  readonly actorName: string | null;
+  readonly actorRole: string | null;
+  readonly reason: string | null;
+  readonly orgUnitId: string | null;
+  readonly scopeIds: readonly string[];
+  /** What the decision changed, in words. */
+  readonly summary: string;
+  readonly subjectId: string;
+  readonly hash: string;
+}
+
+export interface DecisionStreamDoc {
+  readonly tenantId: string;
+  readonly orgUnitId: string | null;
+  readonly scopeIds: readonly string[];
+}
+
+export type LevelDefinitions = readonly RiskLevelDefinition[];
