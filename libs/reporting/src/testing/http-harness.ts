@@ -6,7 +6,7 @@ import { Test } from '@nestjs/testing';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { InMemoryCheckpointStore, ManualClock } from '@isms/event-sourcing';
 import type { EventStore, NewEvent } from '@isms/event-sourcing';
-import { createEmbeddedEventStore } from '@isms/event-store';
+import { PgliteSqlClient, SqlEventStore } from '@isms/event-store';
 import { InProcessMessageBus } from '@isms/messaging';
 import { InMemoryReadStore } from '@isms/read-store';
 import {
@@ -52,6 +52,11 @@ export interface ReportingTestApp {
     by?: SeedActor,
   ): Promise<number>;
   tenant(spec: TenantSpec): Promise<SeededTenant>;
+  /**
+   * Alters a stored event's data the way someone with database access could (the append-only
+   * trigger off for one transaction), to show that verification notices.
+   */
+  tamper(eventId: string, data: unknown): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -89,7 +94,8 @@ export async function createReportingTestApp(
   start = '2026-03-02T09:00:00.000Z',
 ): Promise<ReportingTestApp> {
   const clock = new ManualClock(start);
-  const store = await createEmbeddedEventStore({ dataDir: 'memory', clock });
+  const client = await PgliteSqlClient.open({ dataDir: 'memory' });
+  const store = await SqlEventStore.open(client, { clock });
   const secretDir = mkdtempSync(join(tmpdir(), 'isms-reporting-spec-'));
   const moduleRef = await Test.createTestingModule({
     imports: [
@@ -246,6 +252,17 @@ export async function createReportingTestApp(
     token,
     seed,
     tenant,
+    async tamper(eventId, data) {
+      await client.transaction(async (tx) => {
+        await tx.exec('ALTER TABLE isms_events DISABLE TRIGGER isms_events_append_only');
+        const rows = await tx.query(
+          'UPDATE isms_events SET data = $1::jsonb WHERE event_id = $2 RETURNING event_id',
+          [JSON.stringify(data), eventId],
+        );
+        if (rows.length !== 1) throw new Error(`Tampering touched ${rows.length} rows`);
+        await tx.exec('ALTER TABLE isms_events ENABLE TRIGGER isms_events_append_only');
+      });
+    },
     async close() {
       await app.close();
       await store.close();

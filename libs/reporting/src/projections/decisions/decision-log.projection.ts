@@ -57,14 +57,18 @@ const IGNORED_STREAM_TYPES: ReadonlySet<string> = new Set([
   GovernanceStreamTypes.PlatformAdministrator,
 ]);
 
-/** The published contexts; events of any of them carrying a `reason` are decisions too. */
+/** The published contexts whose events reporting reads. */
 const PUBLISHED_PREFIXES = ['governance.', 'risk.', 'controls.', 'audit.'];
 
+/**
+ * A decision: an event type listed above, or — for the audit context, whose contract reporting
+ * does not know yet — any of its events that carries a justification.
+ */
 export function isDecision(event: RecordedEvent): boolean {
   if (IGNORED_STREAM_TYPES.has(event.streamType)) return false;
   if (DECISION_LABELS[event.type]) return true;
   return (
-    PUBLISHED_PREFIXES.some((p) => event.type.startsWith(p)) &&
+    event.type.startsWith('audit.') &&
     typeof event.metadata.reason === 'string' &&
     event.metadata.reason.length > 0
   );
