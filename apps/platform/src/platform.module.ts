@@ -11,6 +11,11 @@ import {
   InMemoryDocumentContentStore,
 } from '@isms/governance';
 import { RiskModule } from '@isms/risk';
+import {
+  ControlsModule,
+  FilesystemEvidenceContentStore,
+  InMemoryEvidenceContentStore,
+} from '@isms/controls';
 import type { PlatformConfig } from './config.js';
 import { signingSecretFile } from './data-dir.js';
 import { EmbeddedAdaptersModule } from './embedded-adapters.module.js';
@@ -38,6 +43,12 @@ export class PlatformModule {
           maxDocumentBytes: config.maxDocumentBytes,
         }),
         RiskModule,
+        ControlsModule.forRoot({
+          evidenceContentStore: () =>
+            config.dataDir === 'memory'
+              ? new InMemoryEvidenceContentStore()
+              : new FilesystemEvidenceContentStore(join(config.dataDir, 'evidence')),
+        }),
       ],
     };
   }
