@@ -148,5 +148,6 @@ describe('control effectiveness test plan (9.1)', () => {
       .when({ type: 'RetireControlTestPlan', reason: '', by: 'p' })
       .thenRejects('retirement-needs-reason');
     spec.given([scheduled, retired]).when(result).thenRejects('test-plan-retired');
+    spec.given([]).when(result).thenRejects('test-plan-not-found');
   });
 });

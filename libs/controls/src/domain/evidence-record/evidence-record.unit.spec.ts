@@ -48,8 +48,9 @@ const recorded: EvidenceEvent = {
 };
 
 describe('evidence record', () => {
-  it('records evidence with its source, dates and the SHA-256 of its content', () => {
+  it('records evidence with its source, dates and the SHA-256 of its content, once', () => {
     spec.given([]).when(recordCommand).then([recorded]);
+    spec.given([recorded]).when(recordCommand).thenRejects('evidence-already-recorded');
   });
 
   it('records the SHA-256 of the stored content', () => {
@@ -97,6 +98,10 @@ describe('evidence record', () => {
       .given([])
       .when({ ...recordCommand, controls: [{ catalogueId: 'iso27001-2022', controlId: '9.9' }] })
       .thenRejects('unknown-control');
+    spec
+      .given([])
+      .when({ ...recordCommand, controls: [{ catalogueId: 'cobit-2019', controlId: 'APO01' }] })
+      .thenRejects('unknown-catalogue');
   });
 
   it('needs a title and a source', () => {
@@ -141,6 +146,10 @@ describe('evidence record', () => {
       ]);
     spec.given([recorded]).when(unlink).thenRejects('evidence-not-linked');
     spec
+      .given([recorded, linked])
+      .when({ ...unlink, reason: ' ' })
+      .thenRejects('unlink-needs-reason');
+    spec
       .given([recorded])
       .when({ ...unlink, control: backup })
       .thenRejects('evidence-needs-control');
@@ -159,5 +168,9 @@ describe('evidence record', () => {
       .given([recorded, withdrawn])
       .when({ type: 'LinkEvidence', control: logging, catalogues })
       .thenRejects('evidence-withdrawn');
+    spec
+      .given([recorded])
+      .when({ type: 'WithdrawEvidence', reason: '', by: 'p' })
+      .thenRejects('withdrawal-needs-reason');
   });
 });

@@ -212,6 +212,10 @@ describe('group control (inherited by every subsidiary’s SoA)', () => {
         },
       ]);
     spec.given([defined]).when(withdraw).thenRejects('no-deviation-to-withdraw');
+    spec
+      .given([defined, deviated])
+      .when({ ...withdraw, reason: '' })
+      .thenRejects('withdrawal-needs-reason');
   });
 
   it('is retired with a reason, and then takes nothing more', () => {
@@ -224,5 +228,6 @@ describe('group control (inherited by every subsidiary’s SoA)', () => {
       .when({ type: 'RetireGroupControl', reason: '', by: 'person-ciso' })
       .thenRejects('retirement-needs-reason');
     spec.given([defined, retired]).when(report).thenRejects('group-control-retired');
+    spec.given([]).when(report).thenRejects('group-control-not-found');
   });
 });
