@@ -11,6 +11,8 @@ import {
   InMemoryDocumentContentStore,
 } from '@isms/governance';
 import { RiskModule } from '@isms/risk';
+import { AuditModule } from '@isms/audit';
+import { ReportingModule } from '@isms/reporting';
 import {
   ControlsModule,
   FilesystemEvidenceContentStore,
@@ -49,6 +51,8 @@ export class PlatformModule {
               ? new InMemoryEvidenceContentStore()
               : new FilesystemEvidenceContentStore(join(config.dataDir, 'evidence')),
         }),
+        AuditModule,
+        ReportingModule,
       ],
     };
   }
