@@ -12,6 +12,7 @@ import {
 } from '@isms/governance';
 import { RiskModule } from '@isms/risk';
 import { AuditModule } from '@isms/audit';
+import { AuditModule } from '@isms/audit';
 import { ReportingModule } from '@isms/reporting';
 import {
   ControlsModule,
@@ -51,6 +52,7 @@ export class PlatformModule {
               ? new InMemoryEvidenceContentStore()
               : new FilesystemEvidenceContentStore(join(config.dataDir, 'evidence')),
         }),
+        AuditModule,
         AuditModule,
         ReportingModule,
       ],
