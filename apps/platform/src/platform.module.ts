@@ -12,7 +12,6 @@ import {
 } from '@isms/governance';
 import { RiskModule } from '@isms/risk';
 import { AuditModule } from '@isms/audit';
-import { AuditModule } from '@isms/audit';
 import { ReportingModule } from '@isms/reporting';
 import {
   ControlsModule,
@@ -52,7 +51,6 @@ export class PlatformModule {
               ? new InMemoryEvidenceContentStore()
               : new FilesystemEvidenceContentStore(join(config.dataDir, 'evidence')),
         }),
-        AuditModule,
         AuditModule,
         ReportingModule,
       ],
