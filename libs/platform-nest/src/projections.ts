@@ -1,12 +1,18 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import type { OnApplicationBootstrap, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { ProjectionRunner } from '@isms/event-sourcing';
-import type { AsOf, CheckpointStore, EventStore, Projection } from '@isms/event-sourcing';
+import type {
+  AsOf,
+  CheckpointStore,
+  EventStore,
+  Projection,
+  ProjectionStatus,
+} from '@isms/event-sourcing';
 import { InMemoryReadStore } from '@isms/read-store';
 import type { ReadStore } from '@isms/read-store';
 import { HealthRegistry } from './health.js';
 import { MetricsService } from './metrics.js';
-import { CHECKPOINT_STORE, EVENT_STORE, READ_STORE } from './tokens.js';
+import { CHECKPOINT_STORE, EVENT_STORE, FOREIGN_EVENT_FEED, READ_STORE } from './tokens.js';
 
 /** A read model is built by a projection writing into the ReadStore it is given. */
 export type ProjectionFactory = (readStore: ReadStore) => Projection;
@@ -49,6 +55,54 @@ export async function projectAsOf(
 }
 
 /**
+ * Distributed mode only: where read models get the events that OTHER bounded contexts recorded
+ * in their own event stores and published (e.g. from Kafka). Bound to `FOREIGN_EVENT_FEED` by a
+ * service's adapters module; the embedded app binds nothing and every event comes from its one
+ * event store, as before.
+ */
+export interface ForeignEventFeed {
+  /** True for the stream types this app's own event store records (its own context's). */
+  isOwnStreamType(streamType: string): boolean;
+  /**
+   * Feeds `projection` the published events of `streamTypes` (all foreign), at least once and in
+   * order per stream; called at registration, before `start`.
+   */
+  attach(projection: Projection, streamTypes: readonly string[]): void;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** Replays everything published for the named projection (after its read model was reset). */
+  replay(name: string): Promise<void>;
+  /** One status per attached projection, named `<projection>@<feed>`. */
+  status(): Promise<ProjectionStatus[]>;
+}
+
+/**
+ * Splits a projection by where its events are recorded: the app's own stream types (fed by the
+ * local runner, read-your-writes) and other contexts' (fed by the foreign feed). A projection
+ * without a stream-type filter stays local only.
+ */
+export function splitByOrigin(
+  projection: Projection,
+  isOwn: (streamType: string) => boolean,
+): { readonly local?: Projection; readonly foreign?: readonly string[] } {
+  const streamTypes = projection.handles?.streamTypes;
+  if (!streamTypes) return { local: projection };
+  const own = streamTypes.filter(isOwn);
+  const foreign = streamTypes.filter((type) => !isOwn(type));
+  if (foreign.length === 0) return { local: projection };
+  const local: Projection | undefined =
+    own.length === 0
+      ? undefined
+      : {
+          name: projection.name,
+          handles: { ...projection.handles, streamTypes: own },
+          apply: (event) => projection.apply(event),
+          ...(projection.reset ? { reset: () => projection.reset!() } : {}),
+        };
+  return { ...(local ? { local } : {}), foreign };
+}
+
+/**
  * The app's projections: contexts register their read models in `onModuleInit`; the registry
  * starts them once the app has bootstrapped, reports them in /health and /metrics, and lets
  * command handlers wait until their own write is visible (read-your-writes).
@@ -60,6 +114,8 @@ export class ProjectionRegistry
   private readonly logger = new Logger('Projections');
   private readonly factories = new Map<string, ProjectionFactory>();
   private readonly runner: ProjectionRunner;
+  /** Projections (by name) that get some events from the foreign feed; `local`: also from the store. */
+  private readonly fedFromOutside = new Map<string, { projection: Projection; local: boolean }>();
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
@@ -67,6 +123,7 @@ export class ProjectionRegistry
     @Inject(CHECKPOINT_STORE) checkpoints: CheckpointStore,
     private readonly health: HealthRegistry,
     private readonly metrics: MetricsService,
+    @Optional() @Inject(FOREIGN_EVENT_FEED) private readonly feed?: ForeignEventFeed | null,
   ) {
     this.runner = new ProjectionRunner({
       store,
@@ -90,13 +147,24 @@ export class ProjectionRegistry
       throw new Error(`Two projections are named ${projection.name}`);
     }
     this.factories.set(projection.name, factory);
-    this.runner.register(projection);
+    if (!this.feed) {
+      this.runner.register(projection);
+      return projection;
+    }
+    const { local, foreign } = splitByOrigin(projection, (type) =>
+      this.feed!.isOwnStreamType(type),
+    );
+    if (local) this.runner.register(local);
+    if (foreign) {
+      this.feed.attach(projection, foreign);
+      this.fedFromOutside.set(projection.name, { projection, local: local !== undefined });
+    }
     return projection;
   }
 
   onModuleInit(): void {
     this.health.register('projections', async () => {
-      const statuses = await this.runner.status();
+      const statuses = await this.status();
       const failed = statuses.filter((s) => s.state === 'failed');
       return {
         status: failed.length === 0 ? 'up' : 'down',
@@ -119,7 +187,7 @@ export class ProjectionRegistry
       ['projection'],
     );
     this.metrics.onScrape(async () => {
-      for (const status of await this.runner.status()) {
+      for (const status of await this.status()) {
         lag.set({ projection: status.name }, status.lag);
         applied.set({ projection: status.name }, status.eventsApplied);
       }
@@ -128,24 +196,34 @@ export class ProjectionRegistry
 
   async onApplicationBootstrap(): Promise<void> {
     await this.runner.start();
+    await this.feed?.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
+    await this.feed?.stop();
     await this.runner.stop();
   }
 
-  /** Waits until every read model has applied `position` (default: the head now). */
+  /**
+   * Waits until every read model has applied `position` (default: the head now) of this app's
+   * own event store; events of other contexts arrive through the foreign feed, eventually.
+   */
   waitUntilCaughtUp(position?: number, timeoutMs = 10_000): Promise<void> {
     return this.runner.waitUntilCaughtUp(position, timeoutMs);
   }
 
-  status() {
-    return this.runner.status();
+  async status(): Promise<ProjectionStatus[]> {
+    const local = await this.runner.status();
+    return this.feed ? [...local, ...(await this.feed.status())] : local;
   }
 
-  /** Clears a read model and replays every event into it. */
-  rebuild(name: string): Promise<void> {
-    return this.runner.rebuild(name);
+  /** Clears a read model and replays every event into it (own and, in a service, published ones). */
+  async rebuild(name: string): Promise<void> {
+    const outside = this.fedFromOutside.get(name);
+    if (!outside || !this.feed) return this.runner.rebuild(name);
+    if (outside.local) await this.runner.rebuild(name);
+    else await outside.projection.reset?.();
+    await this.feed.replay(name);
   }
 
   /** The named read models rebuilt as of a point in history, in a fresh in-memory store. */

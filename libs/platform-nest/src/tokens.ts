@@ -5,3 +5,5 @@ export const MESSAGE_BUS = Symbol.for('isms.MessageBus');
 export const READ_STORE = Symbol.for('isms.ReadStore');
 export const CLOCK = Symbol.for('isms.Clock');
 export const PROJECTION_RUNNER = Symbol.for('isms.ProjectionRunner');
+/** Distributed mode: the ForeignEventFeed of the ProjectionRegistry (unbound when embedded). */
+export const FOREIGN_EVENT_FEED = Symbol.for('isms.ForeignEventFeed');

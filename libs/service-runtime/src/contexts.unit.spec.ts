@@ -1,0 +1,110 @@
+import {
+  AuditStreamTypes,
+  ControlsStreamTypes,
+  GovernanceStreamTypes,
+  RiskStreamTypes,
+} from '@isms/contracts';
+import { splitByOrigin } from '@isms/platform-nest';
+import type { Projection } from '@isms/event-sourcing';
+import { InProcessMessageBus } from '@isms/messaging';
+import {
+  assertDeploymentName,
+  publishingContextOf,
+  SERVICE_CONTEXTS,
+  serviceEventsTopic,
+  serviceStorageName,
+  STREAM_TYPES_BY_CONTEXT,
+} from './contexts.js';
+import { KafkaProjectionFeed } from './kafka-projection-feed.js';
+
+describe('which service records and publishes what', () => {
+  it('every stream type of the published contracts belongs to exactly one context', () => {
+    const all = [
+      ...Object.values(GovernanceStreamTypes),
+      ...Object.values(RiskStreamTypes),
+      ...Object.values(ControlsStreamTypes),
+      ...Object.values(AuditStreamTypes),
+    ];
+    for (const type of all) {
+      const owners = SERVICE_CONTEXTS.filter((c) => STREAM_TYPES_BY_CONTEXT[c].includes(type));
+      expect([type, owners.length]).toEqual([type, 1]);
+    }
+    expect(publishingContextOf(GovernanceStreamTypes.IsmsScope)).toBe('governance');
+    expect(publishingContextOf(RiskStreamTypes.Risk)).toBe('risk');
+    expect(publishingContextOf(ControlsStreamTypes.ControlTestPlan)).toBe('controls');
+    expect(publishingContextOf(AuditStreamTypes.AuditEngagement)).toBe('audit');
+    expect(publishingContextOf('vendor')).toBeUndefined();
+    expect(STREAM_TYPES_BY_CONTEXT.reporting).toEqual([]);
+  });
+
+  it('names topics, schemas and databases per context, prefixed by a deployment that shares servers', () => {
+    expect(serviceEventsTopic('risk')).toBe('isms.risk.events.v1');
+    expect(serviceEventsTopic('risk', 'e2e_1')).toBe('e2e_1.isms.risk.events.v1');
+    expect(serviceStorageName('controls')).toBe('isms_controls');
+    expect(serviceStorageName('controls', 'staging')).toBe('staging_controls');
+    expect(() => assertDeploymentName('Staging; DROP')).toThrow(/must match/);
+    expect(() => assertDeploymentName('staging_2')).not.toThrow();
+  });
+});
+
+describe('the projection registry splits a read model by where its events are recorded', () => {
+  const feed = new KafkaProjectionFeed({
+    bus: new InProcessMessageBus(),
+    context: 'risk',
+    endOffsets: { fetch: async () => new Map() },
+  });
+  const own = (type: string) => feed.isOwnStreamType(type);
+  const projection = (streamTypes?: string[]): Projection => ({
+    name: 'p',
+    ...(streamTypes ? { handles: { streamTypes } } : {}),
+    apply: async () => undefined,
+    reset: async () => undefined,
+  });
+
+  it('a read model of the service’s own events stays local (read-your-writes)', () => {
+    const p = projection([RiskStreamTypes.Risk, RiskStreamTypes.Asset]);
+    expect(splitByOrigin(p, own)).toEqual({ local: p });
+  });
+
+  it('one of other contexts’ events is fed from their topics only', () => {
+    const split = splitByOrigin(projection([GovernanceStreamTypes.IsmsScope]), own);
+    expect(split.local).toBeUndefined();
+    expect(split.foreign).toEqual([GovernanceStreamTypes.IsmsScope]);
+  });
+
+  it('a mixed one is split: own types from the store, the others from Kafka', () => {
+    const split = splitByOrigin(
+      projection([RiskStreamTypes.Risk, ControlsStreamTypes.ControlTestPlan]),
+      own,
+    );
+    expect(split.local?.handles?.streamTypes).toEqual([RiskStreamTypes.Risk]);
+    expect(split.local?.name).toBe('p');
+    expect(split.foreign).toEqual([ControlsStreamTypes.ControlTestPlan]);
+  });
+
+  it('one without a stream-type filter, or of a type no contract names, stays local', () => {
+    const all = projection();
+    expect(splitByOrigin(all, own)).toEqual({ local: all });
+    const unknown = projection(['vendor']);
+    expect(splitByOrigin(unknown, own)).toEqual({ local: unknown });
+  });
+
+  it('the consumer group changes with the read-model set, so a new read model starts from the beginning', () => {
+    const a = new KafkaProjectionFeed({
+      bus: new InProcessMessageBus(),
+      context: 'controls',
+      deployment: 'staging',
+      endOffsets: { fetch: async () => new Map() },
+    });
+    a.attach({ ...projection(), name: 'risk-links' }, [RiskStreamTypes.Risk]);
+    const first = a.groupId();
+    expect(first).toMatch(/^staging\.isms\.controls-service\.read-models\.[0-9a-f]{12}$/);
+    expect(a.topics()).toEqual(['staging.isms.risk.events.v1']);
+    a.attach({ ...projection(), name: 'scopes' }, [GovernanceStreamTypes.IsmsScope]);
+    expect(a.groupId()).not.toBe(first);
+    expect(a.topics()).toEqual([
+      'staging.isms.governance.events.v1',
+      'staging.isms.risk.events.v1',
+    ]);
+  });
+});

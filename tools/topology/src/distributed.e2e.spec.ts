@@ -1,0 +1,468 @@
+import { jest } from '@jest/globals';
+import type { Reply, TestTopology } from './e2e-support.js';
+import { eventually, expectStatus, startTestTopology } from './e2e-support.js';
+import type { ServiceName } from './topology.js';
+
+/**
+ * The distributed deployment, end to end: governance, risk and controls as separate processes
+ * on real PostgreSQL (a schema per service), Kafka (the outbox relay of each service publishes
+ * its context's topic) and FerretDB (a database per service), driven over HTTP as users would.
+ * A decision taken in one service shows up in another one, and an external auditor sees only
+ * the scope of their grant, in every service.
+ */
+jest.setTimeout(300_000);
+
+const SERVICES: ServiceName[] = ['governance-service', 'risk-service', 'control-service'];
+const A = 'iso27001-2022';
+const timings: Record<string, number> = {};
+
+const scale = (labels: string[]) => labels.map((label) => ({ label, description: label }));
+const methodology = {
+  likelihoodScale: scale(['Rare', 'Unlikely', 'Possible', 'Likely', 'Almost certain']),
+  impactScale: scale(['Negligible', 'Minor', 'Moderate', 'Major', 'Severe']),
+  levels: [
+    {
+      id: 'low',
+      label: 'Low',
+      description: 'Routine',
+      acceptableBy: ['risk-owner'],
+      reviewIntervalDays: 365,
+    },
+    {
+      id: 'medium',
+      label: 'Medium',
+      description: 'Watched',
+      acceptableBy: ['risk-owner'],
+      reviewIntervalDays: 180,
+    },
+    {
+      id: 'high',
+      label: 'High',
+      description: 'CISO only',
+      acceptableBy: ['ciso'],
+      reviewIntervalDays: 90,
+    },
+    {
+      id: 'critical',
+      label: 'Critical',
+      description: 'Treat',
+      acceptableBy: [],
+      reviewIntervalDays: 30,
+    },
+  ],
+  matrix: [
+    ['low', 'low', 'low', 'medium', 'medium'],
+    ['low', 'low', 'medium', 'medium', 'high'],
+    ['low', 'medium', 'medium', 'high', 'high'],
+    ['medium', 'medium', 'high', 'high', 'critical'],
+    ['medium', 'high', 'high', 'critical', 'critical'],
+  ],
+};
+
+describe('distributed deployment: governance → risk → controls as separate processes over Kafka', () => {
+  let t: TestTopology;
+  const tokens: Record<string, string> = {};
+  const ids: Record<string, string> = {};
+  let tenantId: string;
+
+  const call = (
+    service: ServiceName,
+    method: string,
+    path: string,
+    who?: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ) => t.call(service, method, path, who ? tokens[who] : undefined, body, headers);
+  const created = async (reply: Promise<Reply>, what: string) =>
+    expectStatus(await reply, 201, what).body;
+
+  beforeAll(async () => {
+    const started = Date.now();
+    t = await startTestTopology(SERVICES);
+    timings['topology start (3 processes, ms)'] = Date.now() - started;
+    tokens['platformAdmin'] = await t.token(t.platformAdminId);
+  });
+
+  afterAll(async () => {
+    console.log(`distributed e2e timings: ${JSON.stringify(timings, null, 1)}`);
+    await t?.close();
+  });
+
+  it('every service answers /health (up), /metrics and its OpenAPI description', async () => {
+    for (const service of SERVICES) {
+      const health = expectStatus(await call(service, 'GET', '/health'), 200, `${service} health`);
+      expect(health.body).toMatchObject({
+        status: 'up',
+        components: {
+          eventStore: { status: 'up', adapter: 'postgresql' },
+          messageBus: { status: 'up', adapter: 'kafka' },
+          readStore: { status: 'up', adapter: 'mongodb' },
+          outboxRelay: { status: 'up' },
+        },
+      });
+      const metrics = await fetch(`${t.services[service]!.url}/metrics`);
+      expect(metrics.status).toBe(200);
+      const text = await metrics.text();
+      expect(text).toContain('isms_outbox_relay_lag_events');
+      expect(text).toContain('isms_projection_lag_events');
+      const docs = await fetch(`${t.services[service]!.url}/docs-json`);
+      expect(docs.status).toBe(200);
+      expect(((await docs.json()) as { paths: object }).paths).toBeDefined();
+    }
+  });
+
+  it('the group is built in the governance service: tenant, subsidiaries, sites, people, roles', async () => {
+    const tenant = await created(
+      call('governance-service', 'POST', '/api/tenants', 'platformAdmin', {
+        name: 'Acme Group',
+        groupAdmin: { displayName: 'Grace Admin', email: 'grace@acme.example' },
+      }),
+      'tenant',
+    );
+    tenantId = tenant['tenantId'] as string;
+    ids['root'] = tenant['rootOrgUnitId'] as string;
+    tokens['groupAdmin'] = await t.token(
+      (tenant['groupAdmin'] as { personId: string }).personId,
+      tenantId,
+    );
+    const unit = async (key: string, parent: string, kind: string, name: string) => {
+      ids[key] = (
+        await created(
+          call('governance-service', 'POST', '/api/org-units', 'groupAdmin', {
+            parentId: ids[parent],
+            kind,
+            name,
+          }),
+          `org unit ${name}`,
+        )
+      )['orgUnitId'] as string;
+    };
+    await unit('fr', 'root', 'subsidiary', 'Acme France');
+    await unit('lyon', 'fr', 'site', 'Lyon');
+    await unit('paris', 'fr', 'site', 'Paris');
+    await unit('de', 'root', 'subsidiary', 'Acme Germany');
+    await unit('berlin', 'de', 'site', 'Berlin');
+
+    const person = async (
+      key: string,
+      displayName: string,
+      home: string,
+      roles: [string, string][],
+    ) => {
+      const personId = (
+        await created(
+          call('governance-service', 'POST', '/api/people', 'groupAdmin', {
+            displayName,
+            email: `${key}@acme.example`,
+            homeOrgUnitId: ids[home],
+          }),
+          `person ${displayName}`,
+        )
+      )['personId'] as string;
+      for (const [role, unitKey] of roles) {
+        await created(
+          call(
+            'governance-service',
+            'POST',
+            `/api/people/${personId}/role-bindings`,
+            'groupAdmin',
+            {
+              role,
+              orgUnitId: ids[unitKey],
+            },
+          ),
+          `role ${role}`,
+        );
+      }
+      ids[key] = personId;
+      tokens[key] = await t.token(personId, tenantId);
+    };
+    await person('groupCiso', 'Gordon CISO', 'root', [['ciso', 'root']]);
+    await person('cisoFr', 'Claire CISO', 'fr', [['ciso', 'fr']]);
+    await person('ismsFr', 'Ivan ISMS', 'fr', [['isms-manager', 'fr']]);
+    await person('ownerFr', 'Rita Risk', 'fr', [['risk-owner', 'fr']]);
+    await person('controlOwnerFr', 'Carl Control', 'fr', [['control-owner', 'fr']]);
+    await person('ismsDe', 'Dieter ISMS', 'de', [['isms-manager', 'de']]);
+
+    const tree = expectStatus(
+      await call('governance-service', 'GET', '/api/org-units/tree', 'groupAdmin'),
+      200,
+      'tree',
+    );
+    expect(JSON.stringify(tree.body)).toContain('Acme Germany');
+  });
+
+  it('scopes are defined and approved; an external auditor gets a read-only grant on the France scope', async () => {
+    const scope = async (key: string, owner: string, name: string) => {
+      const scopeId = (
+        await created(
+          call('governance-service', 'POST', '/api/scopes', 'groupAdmin', {
+            name,
+            description: 'Design, development and operation of the payments platform',
+            ownerOrgUnitId: ids[owner],
+            includedOrgUnitIds: [ids[owner]],
+            locations: ['Head office'],
+            exclusions: [],
+            interfacesAndDependencies: [],
+            internalIssues: [],
+            externalIssues: [],
+            interestedParties: [],
+          }),
+          `scope ${name}`,
+        )
+      )['scopeId'] as string;
+      expectStatus(
+        await call('governance-service', 'POST', `/api/scopes/${scopeId}/approval`, 'groupAdmin', {
+          reason: 'Management review of the quarter',
+        }),
+        200,
+        'scope approval',
+      );
+      ids[key] = scopeId;
+    };
+    await scope('frScope', 'fr', 'Acme France ISMS');
+    await scope('deScope', 'de', 'Acme Germany ISMS');
+
+    ids['eve'] = (
+      await created(
+        call('governance-service', 'POST', '/api/people', 'groupAdmin', {
+          displayName: 'Eve Auditor',
+          email: 'eve@certa.example',
+          kind: 'external-auditor',
+          certificationBody: 'Certa GmbH',
+          homeOrgUnitId: ids['fr'],
+        }),
+        'auditor',
+      )
+    )['personId'] as string;
+    const now = Date.now();
+    await created(
+      call('governance-service', 'POST', '/api/access-grants', 'groupAdmin', {
+        auditorPersonId: ids['eve'],
+        scopeId: ids['frScope'],
+        validFrom: new Date(now - 3_600_000).toISOString(),
+        validUntil: new Date(now + 7 * 86_400_000).toISOString(),
+        reason: 'Stage 2 audit, contract CB-2026-17',
+      }),
+      'grant',
+    );
+    tokens['eve'] = await t.token(ids['eve'], tenantId);
+  });
+
+  it('the risk service learns the people, roles and scopes from governance’s published events', async () => {
+    // Nothing was told to the risk service directly: its access directory is fed from Kafka.
+    timings['governance → risk access directory (ms)'] = await eventually(async () => {
+      expectStatus(
+        await call('risk-service', 'PUT', `/api/risk/methodologies/${ids['root']}`, 'groupCiso', {
+          definition: methodology,
+          reason: 'Approved by the ISMS committee',
+        }),
+        200,
+        'methodology',
+      );
+    });
+  });
+
+  it('a risk is registered, rated, treated and accepted by its owner in the risk service', async () => {
+    ids['asset'] = (
+      await created(
+        call('risk-service', 'POST', '/api/risk/assets', 'ismsFr', {
+          name: 'Customer CRM',
+          description: 'Customer master data',
+          assetType: 'information',
+          ownerPersonId: ids['ownerFr'],
+          orgUnitId: ids['fr'],
+          classification: 'confidential',
+          requirements: { confidentiality: 'high', integrity: 'high', availability: 'medium' },
+        }),
+        'asset',
+      )
+    )['assetId'] as string;
+    const identified = expectStatus(
+      await call('risk-service', 'POST', '/api/risk/risks', 'ismsFr', {
+        title: 'Ransomware encrypts the CRM',
+        assetIds: [ids['asset']],
+        threatCode: 'TH-07',
+        vulnerabilityCode: 'VU-05',
+        ownerPersonId: ids['ownerFr'],
+        orgUnitId: ids['fr'],
+        scopeId: ids['frScope'],
+      }),
+      201,
+      'risk',
+    );
+    const riskId = identified.body['riskId'] as string;
+    ids['risk'] = riskId;
+    const step = async (path: string, who: string, body: object, method = 'POST') =>
+      expectStatus(
+        await call('risk-service', method, `/api/risk/risks/${riskId}/${path}`, who, body),
+        200,
+        path,
+      ).body;
+    expect(
+      await step('inherent-assessment', 'ismsFr', {
+        likelihood: 4,
+        impact: 4,
+        rationale: 'Two phishing waves last year',
+      }),
+    ).toMatchObject({ currentLevel: 'high', aboveAppetite: true });
+    await step('treatment-decision', 'ismsFr', {
+      option: 'modify',
+      justification: 'Mitigating costs less than the expected loss',
+    });
+    await step(
+      'treatment-plan',
+      'ismsFr',
+      {
+        actions: [
+          { title: 'Enforce MFA on the CRM', ownerPersonId: ids['ismsFr'], dueDate: '2027-04-30' },
+        ],
+        linkedControls: [
+          { catalogueId: A, controlId: '5.15' },
+          { catalogueId: A, controlId: '8.13' },
+        ],
+      },
+      'PUT',
+    );
+    await step('residual-assessment', 'ismsFr', {
+      likelihood: 2,
+      impact: 3,
+      rationale: 'MFA and immutable backups',
+    });
+    expect(
+      await step('acceptance', 'ownerFr', { reason: 'Residual exposure fits our appetite' }),
+    ).toMatchObject({ status: 'accepted', acceptanceStatus: 'current' });
+  });
+
+  it('the controls service sees the risk’s linked controls (risk events from Kafka)', async () => {
+    timings['risk → controls risk links (ms)'] = await eventually(async () => {
+      const reply = expectStatus(
+        await call('control-service', 'GET', `/api/controls/by-risk/${ids['risk']}`, 'ismsFr'),
+        200,
+        'controls by risk',
+      );
+      expect(JSON.stringify(reply.body)).toContain('8.13');
+    });
+  });
+
+  it('the Statement of Applicability of the France scope is kept and approved in the controls service', async () => {
+    const soa = `/api/scopes/${ids['frScope']}/soa`;
+    const established = await created(
+      call('control-service', 'POST', soa, 'ismsFr', { catalogueId: A }),
+      'SoA',
+    );
+    const lines = established['lines'] as { controlId: string }[];
+    expect(lines).toHaveLength(93);
+    for (const { controlId } of lines) {
+      expectStatus(
+        await call('control-service', 'PUT', `${soa}/lines/${A}/${controlId}`, 'ismsFr', {
+          applicable: true,
+          inclusionReasons: ['risk-treatment'],
+          justification: 'Treats the risks of the payments platform',
+          implementationStatus: 'planned',
+        }),
+        200,
+        `line ${controlId}`,
+      );
+    }
+    const approved = expectStatus(
+      await call('control-service', 'POST', `${soa}/approval`, 'cisoFr', {
+        reason: 'Management review of the quarter',
+      }),
+      200,
+      'SoA approval',
+    );
+    expect(approved.body['approval']).toMatchObject({ status: 'approved', version: 1 });
+  });
+
+  it('a control tested ineffective in the controls service marks the risk acceptance for re-approval in the risk service', async () => {
+    const plan = await created(
+      call('control-service', 'POST', '/api/control-tests', 'ismsFr', {
+        scopeId: ids['frScope'],
+        catalogueId: A,
+        controlId: '8.13',
+        frequency: 'quarterly',
+        method: 're-performance',
+        description: 'Restore a sample of files from last night’s backup',
+        firstDueOn: '2027-03-31',
+      }),
+      'test plan',
+    );
+    const testPlanId = (plan['testPlanId'] ?? plan['id']) as string;
+    expectStatus(
+      await call(
+        'control-service',
+        'POST',
+        `/api/control-tests/${testPlanId}/results`,
+        'controlOwnerFr',
+        {
+          result: 'not-effective',
+          testedAt: new Date(Date.now() - 60_000).toISOString(),
+          notes: 'Restore failed: the backup was encrypted too',
+        },
+      ),
+      201,
+      'test result',
+    );
+    timings['controls → risk acceptance policy (ms)'] = await eventually(async () => {
+      const risk = expectStatus(
+        await call('risk-service', 'GET', `/api/risk/risks/${ids['risk']}`, 'ownerFr'),
+        200,
+        'risk',
+      );
+      expect(risk.body['acceptanceStatus']).toBe('needs-re-approval');
+    });
+  });
+
+  it('the external auditor reads their scope in every service, and nothing else; writes are refused', async () => {
+    const register = expectStatus(
+      await call('risk-service', 'GET', `/api/risk/risks?scopeId=${ids['frScope']}`, 'eve'),
+      200,
+      'auditor register',
+    );
+    expect(register.body.items?.map((r) => r['riskId'])).toEqual([ids['risk']]);
+    expectStatus(
+      await call('control-service', 'GET', `/api/scopes/${ids['frScope']}/soa`, 'eve'),
+      200,
+      'auditor SoA',
+    );
+    // Germany's SoA exists, but it is outside Eve's grant: refused, without a line of it.
+    await created(
+      call('control-service', 'POST', `/api/scopes/${ids['deScope']}/soa`, 'ismsDe', {
+        catalogueId: A,
+      }),
+      'DE SoA',
+    );
+    const other = await call('control-service', 'GET', `/api/scopes/${ids['deScope']}/soa`, 'eve');
+    expect([403, 404]).toContain(other.status);
+    expect(other.body['lines']).toBeUndefined();
+    const otherRisks = await call(
+      'risk-service',
+      'GET',
+      `/api/risk/risks?orgUnitId=${ids['de']}`,
+      'eve',
+    );
+    expect([200, 403]).toContain(otherRisks.status);
+    expect(otherRisks.body.items ?? []).toEqual([]);
+    expectStatus(
+      await call('risk-service', 'POST', '/api/risk/assets', 'eve', {
+        name: 'Sneaky',
+        description: 'x',
+        assetType: 'information',
+        ownerPersonId: ids['ownerFr'],
+        orgUnitId: ids['fr'],
+        classification: 'internal',
+        requirements: { confidentiality: 'low', integrity: 'low', availability: 'low' },
+      }),
+      403,
+      'auditor write',
+    );
+    // A person of the other subsidiary does not see France's risks either.
+    const de = expectStatus(
+      await call('risk-service', 'GET', '/api/risk/risks', 'ismsDe'),
+      200,
+      'DE register',
+    );
+    expect(de.body.items).toEqual([]);
+  });
+});
