@@ -157,6 +157,11 @@ describe('group consolidation', () => {
     expect(alpha).toMatchObject({ name: 'Alpha', inApprovedScope: true });
     expect(alpha.counters.controls).toEqual({ ineffective: 1, overdueTests: 0 });
     expect(alpha.counters.evidence.expired).toBe(1);
+    expect(alpha.counters.audit).toMatchObject({
+      openFindingsByGrade: { 'minor-nonconformity': 1 },
+      openNonconformities: 1,
+      overdueCorrectiveActions: 1,
+    });
     expect(alpha.counters.soa).toMatchObject({
       awaitingApproval: 1,
       applicable: 2,
@@ -211,7 +216,11 @@ describe('scope reports', () => {
     expect(item('information-security-objectives')).toMatchObject({ status: 'stale' });
     expect(item('information-security-objectives').reasons[0]).toMatch(/review was due 2026-04-10/);
     expect(item('risk-treatment-decisions').status).toBe('stale');
-    expect(item('internal-audit-programme-and-results')).toMatchObject({ status: 'missing' });
+    expect(item('evidence-of-competence')).toMatchObject({ status: 'missing' });
+    expect(item('internal-audit-programme-and-results').status).toBe('present');
+    expect(item('nonconformities-and-corrective-actions').reasons).toEqual([
+      'Nonconformities and corrective actions: 1 corrective action(s) overdue',
+    ]);
     expect(res.body.summary.present + res.body.summary.stale + res.body.summary.missing).toBe(15);
     const then = await get(`/api/reporting/scopes/${s.scopeA}/readiness?asOf=${s.auditAt}`).expect(
       200,
@@ -315,6 +324,19 @@ describe('scope reports', () => {
     expect(inputs['c-performance'].monitoringAndMeasurement.testResultsInPeriod).toHaveLength(1);
     expect(inputs['c-performance'].monitoringAndMeasurement.ineffectiveControls).toEqual([
       expect.objectContaining({ controlKey: 'iso27001-2022:5.1', result: 'not-effective' }),
+    ]);
+    expect(inputs['c-performance'].nonconformitiesAndCorrectiveActions).toMatchObject({
+      raisedInPeriod: [
+        expect.objectContaining({ findingId: 'finding-1', correctiveActionOverdue: true }),
+      ],
+      overdueCorrectiveActions: 1,
+    });
+    expect(inputs['c-performance'].auditResults).toEqual([
+      expect.objectContaining({
+        engagementId: 'audit-engagement-1',
+        kind: 'internal',
+        findings: 1,
+      }),
     ]);
     expect(inputs['e-risk-assessment-and-treatment'].summary).toMatchObject({
       open: 2,

@@ -1,5 +1,8 @@
+import { correctiveActionOverdue } from '../projections/audit/audit.projection.js';
 import type {
+  EngagementDoc,
   EvidenceDoc,
+  FindingDoc,
   OrgUnitDoc,
   RiskDoc,
   ScopeDoc,
@@ -36,11 +39,17 @@ export interface UnitCounters {
   readonly controls: { readonly ineffective: number; readonly overdueTests: number };
   readonly evidence: { readonly expired: number; readonly expiringWithin30Days: number };
   readonly scopeCoverage: { readonly unitsInApprovedScope: number; readonly unitsOutside: number };
-  /**
-   * Findings by grade, overdue corrective actions and audits due come from the audit context's
-   * published events; until those exist, reporting says so instead of showing zeros.
-   */
-  readonly audit: { readonly available: false; readonly note: string };
+  readonly audit: {
+    /** Open findings by grade (major/minor nonconformity, observation, opportunity for improvement). */
+    readonly openFindingsByGrade: Record<string, number>;
+    readonly openNonconformities: number;
+    /** Not implemented by their due date. */
+    readonly overdueCorrectiveActions: number;
+    /** Planned engagements starting within 30 days (or already due to start). */
+    readonly auditsDue: number;
+    /** Planned engagements whose planned end has passed without them starting. */
+    readonly auditsOverdue: number;
+  };
 }
 
 export interface UnitCoverage {
@@ -57,10 +66,9 @@ export interface ConsolidationEntities {
   readonly soaLines: readonly SoaLineDoc[];
   readonly testPlans: readonly TestPlanDoc[];
   readonly evidence: readonly EvidenceDoc[];
+  readonly findings: readonly FindingDoc[];
+  readonly engagements: readonly EngagementDoc[];
 }
-
-const AUDIT_NOTE =
-  'The audit context has not published its events yet: findings, corrective actions and audits due are not reported.';
 
 function addDays(day: string, days: number): string {
   return new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
@@ -169,7 +177,21 @@ export function countersFor(
       ).length,
     },
     scopeCoverage: { unitsInApprovedScope: inScope, unitsOutside: coverage.length - inScope },
-    audit: { available: false, note: AUDIT_NOTE },
+    audit: auditCounters(entities, today, in30),
+  };
+}
+
+function auditCounters(entities: ConsolidationEntities, today: string, in30: string) {
+  const open = entities.findings.filter((f) => f.closedAt === null);
+  const byGrade: Record<string, number> = {};
+  for (const f of open) byGrade[f.grade] = (byGrade[f.grade] ?? 0) + 1;
+  const planned = entities.engagements.filter((e) => e.status === 'planned');
+  return {
+    openFindingsByGrade: byGrade,
+    openNonconformities: open.filter((f) => f.nonconformity).length,
+    overdueCorrectiveActions: open.filter((f) => correctiveActionOverdue(f, today)).length,
+    auditsDue: planned.filter((e) => e.plannedStart.slice(0, 10) <= in30).length,
+    auditsOverdue: planned.filter((e) => e.plannedEnd.slice(0, 10) < today).length,
   };
 }
 
@@ -212,14 +234,17 @@ export async function consolidation(
   );
   const ids = subtree.map((u) => u.orgUnitId);
   const inUnits = { orgUnitId: { $in: ids } };
-  const [risks, soas, soaLines, testPlans, evidence, scopes] = await Promise.all([
-    data.risks(inUnits),
-    data.soas(inUnits),
-    data.soaLines(inUnits),
-    data.testPlans(inUnits),
-    data.evidence(inUnits),
-    data.scopes(),
-  ]);
+  const [risks, soas, soaLines, testPlans, evidence, scopes, findings, engagements] =
+    await Promise.all([
+      data.risks(inUnits),
+      data.soas(inUnits),
+      data.soaLines(inUnits),
+      data.testPlans(inUnits),
+      data.evidence(inUnits),
+      data.scopes(),
+      data.findings(inUnits),
+      data.engagements(inUnits),
+    ]);
   const coverage = coverageOf(subtree, scopes);
   const depth = unit.path.length;
   // Which child's subtree an entity's org unit lies in ('' = the unit itself).
@@ -233,6 +258,8 @@ export async function consolidation(
       soaLines: mine(soaLines),
       testPlans: mine(testPlans),
       evidence: mine(evidence),
+      findings: mine(findings),
+      engagements: mine(engagements),
     };
   };
   const coverageIn = (bucket: string) =>
@@ -245,7 +272,7 @@ export async function consolidation(
     orgUnit: { orgUnitId, name: unit.name, kind: unit.kind },
     path: unit.path.map((id) => ({ orgUnitId: id, name: byId.get(id)?.name ?? id })),
     totals: countersFor(
-      { risks, soas, soaLines, testPlans, evidence },
+      { risks, soas, soaLines, testPlans, evidence, findings, engagements },
       [...coverage.values()],
       data.today,
     ),

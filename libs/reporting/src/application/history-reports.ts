@@ -1,3 +1,4 @@
+import { correctiveActionOverdue } from '../projections/audit/audit.projection.js';
 import type { RiskDoc, ScopeDoc, SoaLineDoc } from '../projections/read-models.js';
 import type { ReportData } from './report-data.js';
 import { readiness, riskRegister } from './scope-reports.js';
@@ -198,13 +199,27 @@ export async function managementReviewPack(
 ) {
   const inPeriod = (instant: string | null) =>
     instant !== null && instant >= period.from && instant <= period.to;
-  const [register, ready, decisions, plans, documents] = await Promise.all([
+  const [register, ready, decisions, plans, documents, findings, engagements] = await Promise.all([
     riskRegister(data, scope),
     readiness(data, scope),
     data.decisions({ scopeIds: scope.scopeId }),
     data.testPlans({ scopeId: scope.scopeId }),
     data.documents({ scopeIds: scope.scopeId }),
+    data.findings({ scopeId: scope.scopeId }),
+    data.engagements({ scopeId: scope.scopeId }),
   ]);
+  const openFindings = findings.filter((f) => f.closedAt === null);
+  const findingView = (f: (typeof findings)[number]) => ({
+    findingId: f.findingId,
+    grade: f.grade,
+    title: f.title,
+    reference: f.reference,
+    orgUnitId: f.orgUnitId,
+    raisedAt: f.raisedAt,
+    closedAt: f.closedAt,
+    correctiveAction: f.correctiveAction,
+    correctiveActionOverdue: correctiveActionOverdue(f, data.today),
+  });
   const decided = decisions
     .filter((d) => inPeriod(d.recordedAt))
     .sort((a, b) => a.globalPosition - b.globalPosition);
@@ -236,8 +251,14 @@ export async function managementReviewPack(
       },
       'c-performance': {
         nonconformitiesAndCorrectiveActions: {
-          available: false,
-          note: 'The audit context has not published its events yet.',
+          raisedInPeriod: findings
+            .filter((f) => f.nonconformity && inPeriod(f.raisedAt))
+            .map(findingView),
+          open: openFindings.filter((f) => f.nonconformity).map(findingView),
+          overdueCorrectiveActions: openFindings.filter((f) =>
+            correctiveActionOverdue(f, data.today),
+          ).length,
+          correctiveActionsVerifiedInPeriod: ofType('audit.CorrectiveActionVerified').map(slim),
         },
         monitoringAndMeasurement: {
           testResultsInPeriod: ofType('controls.ControlTestResultRecorded').map(slim),
@@ -254,10 +275,16 @@ export async function managementReviewPack(
             })),
           overdueTests: plans.filter((p) => !p.retired && p.nextDueOn < data.today).length,
         },
-        auditResults: {
-          available: false,
-          note: 'The audit context has not published its events yet.',
-        },
+        auditResults: engagements
+          .filter((e) => inPeriod(e.reportedAt))
+          .map((e) => ({
+            engagementId: e.engagementId,
+            kind: e.kind,
+            title: e.title,
+            reportedAt: e.reportedAt,
+            conclusion: e.conclusion,
+            findings: findings.filter((f) => f.engagementId === e.engagementId).length,
+          })),
         objectives: objectives.map((d) => ({
           documentId: d.documentId,
           title: d.title,
@@ -281,10 +308,9 @@ export async function managementReviewPack(
             cause: r.acceptance?.staleCause ?? null,
           })),
       },
-      'f-opportunities-for-improvement': {
-        available: false,
-        note: 'Opportunities for improvement are audit findings; the audit context has not published its events yet.',
-      },
+      'f-opportunities-for-improvement': openFindings
+        .filter((f) => f.grade === 'opportunity-for-improvement')
+        .map(findingView),
     },
     certificationReadiness: { ready: ready.ready, summary: ready.summary },
     decisionsInPeriod: decided.length,

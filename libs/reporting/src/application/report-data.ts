@@ -3,6 +3,8 @@ import { bodyOf } from '../projections/guarded.js';
 import type {
   DecisionDoc,
   DocumentDoc,
+  EngagementDoc,
+  FindingDoc,
   EvidenceDoc,
   MethodologyDoc,
   OrgUnitDoc,
@@ -63,6 +65,12 @@ export class ReportData {
   }
   evidence(filter: Filter = {}): Promise<EvidenceDoc[]> {
     return this.all<EvidenceDoc>(RC.Evidence, filter);
+  }
+  engagements(filter: Filter = {}): Promise<EngagementDoc[]> {
+    return this.all<EngagementDoc>(RC.Engagements, filter);
+  }
+  findings(filter: Filter = {}): Promise<FindingDoc[]> {
+    return this.all<FindingDoc>(RC.Findings, filter);
   }
   decisions(filter: Filter = {}): Promise<DecisionDoc[]> {
     return this.all<DecisionDoc>(RC.Decisions, filter);

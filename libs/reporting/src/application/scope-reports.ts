@@ -5,8 +5,11 @@ import type {
   RiskMethodologyDefinition,
   RiskScaleLevel,
 } from '@isms/contracts';
+import { correctiveActionOverdue } from '../projections/audit/audit.projection.js';
 import type {
   DocumentDoc,
+  EngagementDoc,
+  FindingDoc,
   MethodologyDoc,
   OrgUnitDoc,
   RiskDoc,
@@ -95,6 +98,8 @@ function recordSources(
     risks: readonly RiskDoc[];
     soa: SoaDoc | undefined;
     plans: readonly { lastResult: string | null; nextDueOn: string; retired: boolean }[];
+    engagements: readonly EngagementDoc[];
+    findings: readonly FindingDoc[];
     today: string;
   },
 ): ReadinessSource[] {
@@ -206,6 +211,58 @@ function recordSources(
         ),
       ];
     }
+    case 'internal-audit-programme-and-results': {
+      const internal = ctx.engagements.filter((e) => e.kind === 'internal');
+      if (internal.length === 0) return [];
+      const reported = internal.filter((e) => e.reportedAt !== null);
+      const last = reported
+        .map((e) => e.reportedAt!)
+        .sort()
+        .at(-1);
+      return [
+        record(
+          'internal-audits',
+          'Internal audits',
+          reported.length > 0 ? 'present' : 'stale',
+          reported.length > 0
+            ? `${reported.length} internal audit(s) reported, the last on ${last!.slice(0, 10)}; ${internal.length - reported.length} more planned or running`
+            : `${internal.length} internal audit(s) planned, none reported yet`,
+        ),
+      ];
+    }
+    case 'nonconformities-and-corrective-actions': {
+      const ncs = ctx.findings.filter((f) => f.nonconformity);
+      const reported = ctx.engagements.some((e) => e.reportedAt !== null);
+      if (ncs.length === 0) {
+        return reported
+          ? [
+              record(
+                'nonconformities',
+                'Nonconformities',
+                'present',
+                'audits reported, no nonconformity raised',
+              ),
+            ]
+          : [];
+      }
+      const open = ncs.filter((f) => f.closedAt === null);
+      const noAction = open.filter((f) => f.correctiveAction === null).length;
+      const overdue = open.filter((f) => correctiveActionOverdue(f, today)).length;
+      const problems = [
+        ...(noAction ? [`${noAction} open nonconformity(ies) without a corrective action`] : []),
+        ...(overdue ? [`${overdue} corrective action(s) overdue`] : []),
+      ];
+      return [
+        record(
+          'nonconformities',
+          'Nonconformities and corrective actions',
+          problems.length ? 'stale' : 'present',
+          problems.length
+            ? problems.join('; ')
+            : `${ncs.length} nonconformity(ies) recorded, ${open.length} open, each with a corrective action on time`,
+        ),
+      ];
+    }
     default:
       return [];
   }
@@ -213,14 +270,17 @@ function recordSources(
 
 /** The fifteen mandatory types of documented information (DOMAIN.md) for one scope. */
 export async function readiness(data: ReportData, scope: ScopeDoc): Promise<ReadinessReport> {
-  const [documents, methodologies, units, risks, soas, plans] = await Promise.all([
-    data.documents({ scopeIds: scope.scopeId }),
-    data.methodologies(),
-    data.orgUnits(),
-    data.risks({ scopeId: scope.scopeId }),
-    data.soas({ scopeId: scope.scopeId }),
-    data.testPlans({ scopeId: scope.scopeId }),
-  ]);
+  const [documents, methodologies, units, risks, soas, plans, engagements, findings] =
+    await Promise.all([
+      data.documents({ scopeIds: scope.scopeId }),
+      data.methodologies(),
+      data.orgUnits(),
+      data.risks({ scopeId: scope.scopeId }),
+      data.soas({ scopeId: scope.scopeId }),
+      data.testPlans({ scopeId: scope.scopeId }),
+      data.engagements({ scopeId: scope.scopeId }),
+      data.findings({ scopeId: scope.scopeId }),
+    ]);
   const root = units.find((u) => u.parentId === null);
   const rootMethodology = methodologies.find(
     (m) => m.kind === 'adopted' && (!root || m.orgUnitId === root.orgUnitId),
@@ -237,6 +297,8 @@ export async function readiness(data: ReportData, scope: ScopeDoc): Promise<Read
         risks,
         soa: soas[0],
         plans,
+        engagements,
+        findings,
         today: data.today,
       }),
     ];

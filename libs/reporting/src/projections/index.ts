@@ -7,6 +7,7 @@ import {
   soaProjection,
   testPlansProjection,
 } from './controls/controls.projection.js';
+import { AUDIT_PROJECTION, auditProjection } from './audit/audit.projection.js';
 import {
   DECISION_LOG_PROJECTION,
   decisionLogProjection,
@@ -32,6 +33,7 @@ export * from './governance/governance.projection.js';
 export * from './risk/risk.projection.js';
 export * from './controls/controls.projection.js';
 export * from './decisions/decision-log.projection.js';
+export * from './audit/audit.projection.js';
 
 /** Reporting's read models, each rebuildable from the start and as of any point in history. */
 export const REPORTING_PROJECTIONS: readonly ProjectionFactory[] = [
@@ -43,6 +45,7 @@ export const REPORTING_PROJECTIONS: readonly ProjectionFactory[] = [
   soaProjection,
   testPlansProjection,
   evidenceProjection,
+  auditProjection,
   decisionLogProjection,
 ];
 
@@ -55,5 +58,6 @@ export const REPORTING_PROJECTION_NAMES: readonly string[] = [
   SOA_PROJECTION,
   TEST_PLANS_PROJECTION,
   EVIDENCE_PROJECTION,
+  AUDIT_PROJECTION,
   DECISION_LOG_PROJECTION,
 ];

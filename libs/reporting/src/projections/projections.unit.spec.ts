@@ -7,6 +7,10 @@ import { consolidation } from '../application/consolidation.js';
 import { readiness, riskRegister } from '../application/scope-reports.js';
 import {
   acceptanceStale,
+  correctiveActionPlanned,
+  engagementPlanned,
+  engagementReported,
+  findingRaised,
   evidenceRecorded,
   inherentAssessed,
   methodologyAdopted,
@@ -236,12 +240,74 @@ function history(): RecordedEvent[] {
       'evidence-record',
       evidenceRecorded('ev-1', { scopeId: SCOPE, orgUnitId: 'site-a1' }, '5.1', '2026-03-01'),
     ),
-    // An event of a context reporting has no contract for yet, carrying a decision's reason.
+    // An internal audit of Alpha: a minor nonconformity at the site (its corrective action due
+    // 2026-04-01), a major one without an action yet, an opportunity for improvement; and a
+    // surveillance audit planned for 2026-05-04.
     rec(
-      'audit-finding-1',
-      'audit-finding',
-      { type: 'audit.FindingClosed', data: { findingId: 'f1', scopeId: SCOPE } },
-      { reason: 'Corrective action verified' },
+      'eng-1',
+      'audit-engagement',
+      engagementPlanned('eng-1', TENANT, scopeA, 'internal', '2026-03-03', '2026-03-04'),
+    ),
+    rec(
+      'eng-1',
+      'audit-engagement',
+      findingRaised(
+        'eng-1',
+        'f-minor',
+        { scopeId: SCOPE, orgUnitId: 'site-a1' },
+        'minor-nonconformity',
+        '2026-03-04T10:00:00.000Z',
+      ),
+    ),
+    rec(
+      'eng-1',
+      'audit-engagement',
+      findingRaised('eng-1', 'f-major', scopeA, 'major-nonconformity', '2026-03-04T10:00:00.000Z'),
+    ),
+    rec(
+      'eng-1',
+      'audit-engagement',
+      findingRaised(
+        'eng-1',
+        'f-ofi',
+        scopeA,
+        'opportunity-for-improvement',
+        '2026-03-04T10:00:00.000Z',
+      ),
+    ),
+    rec(
+      'eng-1',
+      'audit-engagement',
+      correctiveActionPlanned('eng-1', 'f-minor', SCOPE, '2026-04-01', '2026-03-05'),
+      { reason: 'Root cause: no training' },
+    ),
+    rec(
+      'eng-1',
+      'audit-engagement',
+      engagementReported('eng-1', SCOPE, '2026-03-05T10:00:00.000Z'),
+    ),
+    rec(
+      'eng-2',
+      'audit-engagement',
+      engagementPlanned('eng-2', TENANT, scopeA, 'surveillance', '2026-05-04', '2026-05-06'),
+    ),
+    // An audit event reporting has no label for, carrying a decision's reason.
+    rec(
+      'eng-1',
+      'audit-engagement',
+      {
+        type: 'audit.EvidenceRequestAnswered',
+        data: {
+          engagementId: 'eng-1',
+          requestId: 'q1',
+          scopeId: SCOPE,
+          evidenceIds: [],
+          comment: '',
+          answeredBy: 'x',
+          answeredAt: '2026-03-05',
+        },
+      },
+      { reason: 'Answered with the training log' },
     ),
   ];
 }
@@ -339,10 +405,16 @@ describe('reporting read models, from published events', () => {
       summary: 'Treatment: modify',
       subjectId: 'risk-1',
     });
-    expect(decisions.find((d) => d.type === 'audit.FindingClosed')).toMatchObject({
+    expect(decisions.find((d) => d.type === 'audit.EvidenceRequestAnswered')).toMatchObject({
       context: 'audit',
-      reason: 'Corrective action verified',
+      reason: 'Answered with the training log',
       scopeIds: [SCOPE],
+      orgUnitId: 'sub-a',
+    });
+    expect(decisions.find((d) => d.type === 'audit.CorrectiveActionPlanned')).toMatchObject({
+      decision: 'Corrective action planned',
+      subjectId: 'f-minor',
+      summary: 'Attempt 1, due 2026-04-01: Train the team',
     });
     // Identification and a test plan being scheduled are facts, not decisions.
     expect(decisions.some((d) => d.type === 'risk.RiskIdentified')).toBe(false);
@@ -376,7 +448,19 @@ describe('reports computed from the read models', () => {
     });
     expect(alpha!.counters.controls).toEqual({ ineffective: 1, overdueTests: 0 });
     expect(alpha!.counters.evidence.expired).toBe(1);
+    expect(alpha!.counters.audit).toEqual({
+      openFindingsByGrade: {
+        'minor-nonconformity': 1,
+        'major-nonconformity': 1,
+        'opportunity-for-improvement': 1,
+      },
+      openNonconformities: 2,
+      overdueCorrectiveActions: 1,
+      auditsDue: 1,
+      auditsOverdue: 0,
+    });
     expect(beta).toMatchObject({ name: 'Beta', inApprovedScope: false });
+    expect(beta!.counters.audit.openNonconformities).toBe(0);
     expect(beta!.counters.risks.open).toBe(1);
     // Drill down: Alpha → its site.
     const sub = (await consolidation(data, 'sub-a', all))!;
@@ -401,6 +485,13 @@ describe('reports computed from the read models', () => {
     expect(item('risk-treatment-decisions')).toMatchObject({ status: 'stale' });
     expect(item('risk-treatment-decisions').reasons.join(' ')).toMatch(/needs re-approval/);
     expect(item('information-security-policy')).toMatchObject({ status: 'missing' });
+    expect(item('internal-audit-programme-and-results').status).toBe('present');
+    expect(item('nonconformities-and-corrective-actions')).toMatchObject({
+      status: 'stale',
+      reasons: [
+        'Nonconformities and corrective actions: 1 open nonconformity(ies) without a corrective action; 1 corrective action(s) overdue',
+      ],
+    });
     expect(report.ready).toBe(false);
   });
 

@@ -32,6 +32,8 @@ export const ReportingCollections = {
   Decisions: 'reporting_decisions',
   /** The org unit / scopes a stream's decisions are filed under (learned from its events). */
   DecisionStreams: 'reporting_decision_streams',
+  Engagements: 'reporting_audit_engagements',
+  Findings: 'reporting_audit_findings',
 } as const;
 
 export interface OrgUnitDoc {
@@ -251,3 +253,42 @@ export interface DecisionStreamDoc {
 }
 
 export type LevelDefinitions = readonly RiskLevelDefinition[];
+
+export interface EngagementDoc {
+  readonly tenantId: string;
+  readonly engagementId: string;
+  readonly scopeId: string;
+  readonly orgUnitId: string;
+  readonly kind: string;
+  readonly title: string;
+  readonly status: 'planned' | 'in-progress' | 'reported' | 'closed';
+  readonly auditedOrgUnitIds: readonly string[];
+  readonly plannedStart: string;
+  readonly plannedEnd: string;
+  readonly reportedAt: string | null;
+  readonly conclusion: string | null;
+  readonly closedAt: string | null;
+}
+
+export interface FindingDoc {
+  readonly tenantId: string;
+  readonly findingId: string;
+  readonly engagementId: string;
+  readonly engagementKind: string;
+  readonly scopeId: string;
+  readonly orgUnitId: string;
+  readonly grade: string;
+  readonly nonconformity: boolean;
+  readonly title: string;
+  readonly reference: string;
+  readonly raisedAt: string;
+  readonly closedAt: string | null;
+  readonly correctiveAction: {
+    readonly dueDate: string;
+    readonly ownerPersonId: string;
+    readonly attempt: number;
+    readonly implementedAt: string | null;
+    /** null until verified; false sends it back for another attempt. */
+    readonly effective: boolean | null;
+  } | null;
+}

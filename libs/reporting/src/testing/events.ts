@@ -324,3 +324,86 @@ export const evidenceRecorded = (
 });
 
 export { controlKey };
+
+export const engagementPlanned = (
+  engagementId: string,
+  tenantId: string,
+  scope: { scopeId: string; orgUnitId: string },
+  kind: string,
+  plannedStart: string,
+  plannedEnd: string,
+) => ({
+  type: 'audit.EngagementPlanned',
+  data: {
+    engagementId,
+    tenantId,
+    ...scope,
+    kind,
+    title: `${kind} audit`,
+    auditedOrgUnitIds: [scope.orgUnitId],
+    auditors: [{ personId: 'auditor', kind: 'internal', lead: true }],
+    plannedStart,
+    plannedEnd,
+    plan: 'Plan',
+    checklist: [],
+    plannedBy: 'auditor',
+  },
+});
+
+export const engagementReported = (engagementId: string, scopeId: string, at: string) => ({
+  type: 'audit.EngagementReported',
+  data: {
+    engagementId,
+    scopeId,
+    summary: 'Summary',
+    conclusion: 'Conforming with one minor nonconformity',
+    reportedBy: 'auditor',
+    reportedAt: at,
+  },
+});
+
+export const findingRaised = (
+  engagementId: string,
+  findingId: string,
+  scope: { scopeId: string; orgUnitId: string },
+  grade: string,
+  at: string,
+) => ({
+  type: 'audit.FindingRaised',
+  data: {
+    engagementId,
+    findingId,
+    ...scope,
+    engagementKind: 'internal',
+    grade,
+    clause: '7.2',
+    title: `Finding ${findingId}`,
+    description: '',
+    evidenceIds: [],
+    raisedBy: 'auditor',
+    raisedByKind: 'internal',
+    raisedAt: at,
+  },
+});
+
+export const correctiveActionPlanned = (
+  engagementId: string,
+  findingId: string,
+  scopeId: string,
+  dueDate: string,
+  at: string,
+) => ({
+  type: 'audit.CorrectiveActionPlanned',
+  data: {
+    engagementId,
+    findingId,
+    scopeId,
+    grade: 'minor-nonconformity',
+    actionPlan: 'Train the team',
+    ownerPersonId: 'owner',
+    dueDate,
+    attempt: 1,
+    plannedBy: 'manager',
+    plannedAt: at,
+  },
+});

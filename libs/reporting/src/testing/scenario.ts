@@ -2,6 +2,10 @@ import { GovernanceEventTypes as G, GovernanceStreamTypes as GS } from '@isms/co
 import type { ReportingTestApp, SeededTenant } from './http-harness.js';
 import {
   acceptanceStale,
+  correctiveActionPlanned,
+  engagementPlanned,
+  engagementReported,
+  findingRaised,
   evidenceRecorded,
   inherentAssessed,
   methodologyAdopted,
@@ -323,6 +327,41 @@ export async function seedScenario(t: ReportingTestApp): Promise<Scenario> {
     'control-test-plan',
     [testResult('control-test-plan-1', a, '5.1', 'not-effective', day(), '2026-08-01')],
     { userId: 'tester', role: 'control-owner', reason: 'Backups not restorable' },
+  );
+  // An internal audit after the stage 2: a minor nonconformity whose corrective action was due
+  // 2026-04-25 and is not implemented.
+  const auditor = { userId: acme.person('ciso'), role: 'internal-auditor' };
+  await t.seed(
+    tenantId,
+    'audit-engagement-1',
+    'audit-engagement',
+    [
+      engagementPlanned('audit-engagement-1', tenantId, a, 'internal', '2026-04-14', '2026-04-16'),
+      findingRaised(
+        'audit-engagement-1',
+        'finding-1',
+        a,
+        'minor-nonconformity',
+        '2026-04-15T10:00:00.000Z',
+      ),
+    ],
+    auditor,
+  );
+  await t.seed(
+    tenantId,
+    'audit-engagement-1',
+    'audit-engagement',
+    [
+      correctiveActionPlanned(
+        'audit-engagement-1',
+        'finding-1',
+        scopeA,
+        '2026-04-25',
+        '2026-04-16',
+      ),
+      engagementReported('audit-engagement-1', scopeA, '2026-04-20T10:00:00.000Z'),
+    ],
+    { ...auditor, reason: 'Training gap' },
   );
   await t.seed(
     other.tenantId,

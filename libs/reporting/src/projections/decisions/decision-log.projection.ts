@@ -1,10 +1,12 @@
 import type { Projection, RecordedEvent } from '@isms/event-sourcing';
 import {
+  AuditEventTypes as A,
   ControlsEventTypes as C,
   GovernanceEventTypes as G,
   GovernanceStreamTypes,
   RiskEventTypes as R,
   controlKey,
+  isAuditEvent,
   isControlsEvent,
   isGovernanceEvent,
   isRiskEvent,
@@ -49,6 +51,16 @@ export const DECISION_LABELS: Readonly<Record<string, string>> = {
   [C.ControlTestResultRecorded]: 'Control effectiveness assessed',
   [C.ControlTestPlanRetired]: 'Control test plan retired',
   [C.EvidenceWithdrawn]: 'Evidence withdrawn',
+  [A.ProgrammeSitesSampled]: 'Audit sample of sites chosen',
+  [A.EngagementCutOffSet]: 'Audit cut-off set',
+  [A.EngagementReported]: 'Audit reported',
+  [A.EngagementClosed]: 'Audit closed',
+  [A.FindingRaised]: 'Finding raised',
+  [A.FindingClosed]: 'Finding closed',
+  [A.EvidenceRequestAccepted]: 'Evidence accepted by the auditor',
+  [A.EvidenceRequestFlagged]: 'Evidence flagged by the auditor',
+  [A.CorrectiveActionPlanned]: 'Corrective action planned',
+  [A.CorrectiveActionVerified]: 'Corrective action verified',
 };
 
 /** Streams whose events are never decisions (the access log, platform administration). */
@@ -60,10 +72,7 @@ const IGNORED_STREAM_TYPES: ReadonlySet<string> = new Set([
 /** The published contexts whose events reporting reads. */
 const PUBLISHED_PREFIXES = ['governance.', 'risk.', 'controls.', 'audit.'];
 
-/**
- * A decision: an event type listed above, or — for the audit context, whose contract reporting
- * does not know yet — any of its events that carries a justification.
- */
+/** A decision: an event type listed above, or any other audit event carrying a justification. */
 export function isDecision(event: RecordedEvent): boolean {
   if (IGNORED_STREAM_TYPES.has(event.streamType)) return false;
   if (DECISION_LABELS[event.type]) return true;
@@ -167,6 +176,24 @@ export function summarise(event: RecordedEvent): string {
         break;
     }
   }
+  if (isAuditEvent(event)) {
+    switch (event.type) {
+      case A.FindingRaised:
+        return `${event.data.grade}: ${event.data.title} (${event.data.control ? controlKey(event.data.control) : `clause ${event.data.clause ?? '?'}`})`;
+      case A.FindingClosed:
+        return `${event.data.grade} ${event.data.findingId} closed`;
+      case A.CorrectiveActionPlanned:
+        return `Attempt ${event.data.attempt}, due ${event.data.dueDate}: ${event.data.actionPlan}`;
+      case A.CorrectiveActionVerified:
+        return event.data.effective ? 'Found effective' : 'Found not effective: another attempt';
+      case A.EngagementReported:
+        return event.data.conclusion;
+      case A.ProgrammeSitesSampled:
+        return `Year ${event.data.cycleYear}: ${event.data.sampledSiteOrgUnitIds.length} of ${event.data.siteCount} sites (at least ${event.data.requiredSampleSize})`;
+      default:
+        break;
+    }
+  }
   return DECISION_LABELS[event.type] ?? event.type;
 }
 
@@ -174,6 +201,8 @@ function subjectOf(event: RecordedEvent): string {
   const data = (event.data ?? {}) as Data;
   return (
     str(data['riskId']) ??
+    str(data['findingId']) ??
+    str(data['engagementId']) ??
     str(data['documentId']) ??
     str(data['grantId']) ??
     (event.type === C.SoaLineRecorded
