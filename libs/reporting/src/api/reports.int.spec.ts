@@ -176,6 +176,23 @@ describe('group consolidation', () => {
       ]),
     );
     expect(coverage).toEqual({ Group: false, Alpha: true, 'Alpha Lyon': true, Beta: false });
+    expect(res.body.attention.risksAboveAppetite).toEqual([
+      expect.objectContaining({ riskId: s.ids.r2, level: 'high', orgUnitName: 'Alpha' }),
+    ]);
+    expect(res.body.attention.soasAwaitingApproval).toEqual([
+      expect.objectContaining({
+        scopeId: s.scopeA,
+        orgUnitName: 'Alpha',
+        reason: 'version 1 approved; changed since: iso27001-2022:5.2',
+      }),
+    ]);
+    expect(res.body.attention.overdueCorrectiveActions).toEqual([
+      expect.objectContaining({
+        findingId: 'finding-1',
+        dueDate: '2026-04-25',
+        orgUnitName: 'Alpha',
+      }),
+    ]);
   });
 
   it('drills down from the group to a subsidiary to a site', async () => {
@@ -304,6 +321,10 @@ describe('scope reports', () => {
         to: 'not-effective',
       }),
     ]);
+    expect(res.body.findings.raised.map((f: { findingId: string }) => f.findingId)).toEqual([
+      'finding-1',
+    ]);
+    expect(res.body.findings.closed).toEqual([]);
     expect(res.body.stale.acceptances.map((r: { riskId: string }) => r.riskId)).toEqual([s.ids.r2]);
     expect(res.body.stale.documentsReviewLapsed.map((d: { due: string }) => d.due)).toEqual([
       '2026-04-10',

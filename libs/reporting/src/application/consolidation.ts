@@ -214,7 +214,41 @@ export interface ConsolidationReport {
   }[];
   /** Every unit of the subtree: inside an approved ISMS scope or not, and which. */
   readonly coverage: readonly UnitCoverage[];
+  /** What needs someone's attention, where (at most 100 of each, most urgent first). */
+  readonly attention: {
+    readonly risksAboveAppetite: readonly {
+      riskId: string;
+      title: string;
+      level: string | null;
+      orgUnitId: string;
+      orgUnitName: string;
+      scopeId: string;
+    }[];
+    readonly soasAwaitingApproval: readonly {
+      scopeId: string;
+      scopeName: string;
+      orgUnitId: string;
+      orgUnitName: string;
+      reason: string;
+    }[];
+    readonly overdueTreatmentActions: readonly {
+      riskId: string;
+      title: string;
+      actionTitle: string;
+      dueDate: string;
+      orgUnitName: string;
+    }[];
+    readonly overdueCorrectiveActions: readonly {
+      findingId: string;
+      title: string;
+      grade: string;
+      dueDate: string;
+      orgUnitName: string;
+    }[];
+  };
 }
+
+const ATTENTION_LIMIT = 100;
 
 /**
  * The group consolidation for one org unit: every count rolled up over its subtree (restricted
@@ -247,6 +281,7 @@ export async function consolidation(
     ]);
   const coverage = coverageOf(subtree, scopes);
   const depth = unit.path.length;
+  const nameOf = (id: string) => byId.get(id)?.name ?? id;
   // Which child's subtree an entity's org unit lies in ('' = the unit itself).
   const bucketOf = (id: string): string => byId.get(id)?.path[depth] ?? '';
   const pick = (bucket: string): ConsolidationEntities => {
@@ -285,5 +320,58 @@ export async function consolidation(
       counters: countersFor(pick(child.orgUnitId), coverageIn(child.orgUnitId), data.today),
     })),
     coverage: [...coverage.values()],
+    attention: {
+      risksAboveAppetite: risks
+        .filter((r) => r.status !== 'closed' && r.aboveAppetite)
+        .sort((a, b) => (b.current?.levelRank ?? 0) - (a.current?.levelRank ?? 0))
+        .slice(0, ATTENTION_LIMIT)
+        .map((r) => ({
+          riskId: r.riskId,
+          title: r.title,
+          level: r.current?.level ?? null,
+          orgUnitId: r.orgUnitId,
+          orgUnitName: nameOf(r.orgUnitId),
+          scopeId: r.scopeId,
+        })),
+      soasAwaitingApproval: soas
+        .filter((s) => s.approvedVersion === null || s.needsReapproval)
+        .slice(0, ATTENTION_LIMIT)
+        .map((s) => ({
+          scopeId: s.scopeId,
+          scopeName: scopes.find((x) => x.scopeId === s.scopeId)?.name ?? s.scopeId,
+          orgUnitId: s.orgUnitId,
+          orgUnitName: nameOf(s.orgUnitId),
+          reason:
+            s.approvedVersion === null
+              ? 'never approved'
+              : `version ${s.approvedVersion} approved; changed since: ${s.changedSinceApproval.join(', ')}`,
+        })),
+      overdueTreatmentActions: risks
+        .filter((r) => r.status !== 'closed')
+        .flatMap((r) =>
+          r.actions
+            .filter((a) => !a.completedAt && a.dueDate < data.today)
+            .map((a) => ({
+              riskId: r.riskId,
+              title: r.title,
+              actionTitle: a.title,
+              dueDate: a.dueDate,
+              orgUnitName: nameOf(r.orgUnitId),
+            })),
+        )
+        .sort((a, b) => a.dueDate.localeCompare(b.dueDate))
+        .slice(0, ATTENTION_LIMIT),
+      overdueCorrectiveActions: findings
+        .filter((f) => correctiveActionOverdue(f, data.today))
+        .map((f) => ({
+          findingId: f.findingId,
+          title: f.title,
+          grade: f.grade,
+          dueDate: f.correctiveAction!.dueDate,
+          orgUnitName: nameOf(f.orgUnitId),
+        }))
+        .sort((a, b) => a.dueDate.localeCompare(b.dueDate))
+        .slice(0, ATTENTION_LIMIT),
+    },
   };
 }

@@ -41,6 +41,21 @@ export interface ChangedSinceReport {
     from: string | null;
     to: string | null;
   }[];
+  /** Audit findings raised and closed between the two instants. */
+  readonly findings: {
+    readonly raised: readonly {
+      findingId: string;
+      grade: string;
+      title: string;
+      raisedAt: string;
+    }[];
+    readonly closed: readonly {
+      findingId: string;
+      grade: string;
+      title: string;
+      closedAt: string;
+    }[];
+  };
   readonly stale: {
     /** Risk acceptances that needed re-approval by `until` but did not at `since`. */
     readonly acceptances: readonly { riskId: string; title: string; cause: string | null }[];
@@ -84,10 +99,13 @@ export async function changedSince(
       before.testPlans({ scopeId }),
       after.testPlans({ scopeId }),
     ]);
-  const [docsNow, evidenceNow] = await Promise.all([
+  const [docsNow, evidenceNow, findingsThen, findingsNow] = await Promise.all([
     after.documents({ scopeIds: scopeId }),
     after.evidence({ scopeId }),
+    before.findings({ scopeId }),
+    after.findings({ scopeId }),
   ]);
+  const findingsThenById = new Map(findingsThen.map((f) => [f.findingId, f]));
   const inScope = (r: RiskDoc) => r.scopeId === scopeId && r.status !== 'closed';
   const thenById = new Map(risksThen.filter(inScope).map((r) => [r.riskId, r]));
   const nowAll = new Map(risksNow.map((r) => [r.riskId, r]));
@@ -166,6 +184,24 @@ export async function changedSince(
       linesChanged,
     },
     controlsDegraded,
+    findings: {
+      raised: findingsNow
+        .filter((f) => !findingsThenById.has(f.findingId))
+        .map((f) => ({
+          findingId: f.findingId,
+          grade: f.grade,
+          title: f.title,
+          raisedAt: f.raisedAt,
+        })),
+      closed: findingsNow
+        .filter((f) => f.closedAt !== null && findingsThenById.get(f.findingId)?.closedAt == null)
+        .map((f) => ({
+          findingId: f.findingId,
+          grade: f.grade,
+          title: f.title,
+          closedAt: f.closedAt!,
+        })),
+    },
     stale: {
       acceptances: nowOpen
         .filter(
