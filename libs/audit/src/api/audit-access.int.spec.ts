@@ -186,6 +186,27 @@ describe('audit API: who may do what, external auditors, tenants, and bad input'
       expect(accepted.body.evidenceRequests[0].answers).toHaveLength(2);
     });
 
+    it('the person asked answers an evidence request even without controls:write; others need it', async () => {
+      const asked = await http()
+        .post(`/api/audit/engagements/${frEngagement}/evidence-requests`)
+        .set(as('eve'))
+        .send({
+          control: { catalogueId: 'iso27001-2022', controlId: '5.15' },
+          question: 'Show the leaver process',
+          ownerPersonId: acme.person('viewer'),
+        })
+        .expect(200);
+      const id = asked.body.evidenceRequests.at(-1).requestId;
+      const answer = (who: string) =>
+        http()
+          .post(`/api/audit/engagements/${frEngagement}/evidence-requests/${id}/answer`)
+          .set(as(who))
+          .send({ evidenceIds: ['evidence-record-fr'] });
+      const other = await answer('auditorDe').expect(403);
+      expect(other.body.permission).toBe('controls:write');
+      await answer('viewer').expect(200);
+    });
+
     it('403 raising a finding in an engagement outside their grant', async () => {
       const res = await http()
         .post(`/api/audit/engagements/${deEngagement}/findings`)

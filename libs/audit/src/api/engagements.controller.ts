@@ -415,8 +415,10 @@ export class EngagementsController {
 
   @Post(':engagementId/evidence-requests/:requestId/answer')
   @HttpCode(200)
-  @RequirePermission('controls:write')
-  @ApiOperation({ summary: 'Answer an evidence request with evidence records' })
+  @RequirePermission('read')
+  @ApiOperation({
+    summary: 'Answer an evidence request with evidence records (the person asked, or the auditee)',
+  })
   @ApiOkResponse({ description: 'The engagement; ETag = revision' })
   @ApiProblems(400, 404, 409, 422)
   async answer(

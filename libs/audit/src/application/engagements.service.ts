@@ -79,8 +79,9 @@ type Target = { readonly clause?: string; readonly control?: ControlRef };
  *   on the scope (internal auditors);
  * - raise findings, request evidence, accept or flag answers: `audit:finding:raise` on the scope
  *   (internal auditors, and external auditors whose grant in force covers the scope);
- * - answer evidence requests, record corrections, root causes and action plans: `controls:write`
- *   on the scope (the auditee); implement: the action's owner, or `controls:write`.
+ * - answer an evidence request: the person asked, or `controls:write` on the scope (the auditee);
+ * - record corrections, root causes and action plans: `controls:write` on the scope;
+ * - implement: the action's owner, or `controls:write`.
  */
 @Injectable()
 export class EngagementsService {
@@ -301,7 +302,14 @@ export class EngagementsService {
     input: { evidenceIds: readonly string[]; comment: string },
     expectedRevision?: number,
   ) {
-    const current = await this.authorise(principal, id, 'controls:write');
+    const current = await this.find(tenantOf(principal), id);
+    const owner = current.evidenceRequests.find((r) => r.requestId === requestId)?.ownerPersonId;
+    // The person the auditor asked answers; otherwise whoever may act for the auditee.
+    await this.context.assertCan(
+      principal,
+      owner === principal.userId ? 'read' : 'controls:write',
+      current.scopeId,
+    );
     await this.assertEvidence(current, input.evidenceIds, 'evidenceIds');
     return this.run(principal, current, expectedRevision, (by, at) => ({
       type: 'AnswerEvidenceRequest',
