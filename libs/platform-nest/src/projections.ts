@@ -63,6 +63,8 @@ export async function projectAsOf(
 export interface ForeignEventFeed {
   /** True for the stream types this app's own event store records (its own context's). */
   isOwnStreamType(streamType: string): boolean;
+  /** Every stream type other contexts publish (what a projection without a filter gets from the feed). */
+  foreignStreamTypes(): readonly string[];
   /**
    * Feeds `projection` the published events of `streamTypes` (all foreign), at least once and in
    * order per stream; called at registration, before `start`.
@@ -79,14 +81,20 @@ export interface ForeignEventFeed {
 /**
  * Splits a projection by where its events are recorded: the app's own stream types (fed by the
  * local runner, read-your-writes) and other contexts' (fed by the foreign feed). A projection
- * without a stream-type filter stays local only.
+ * without a stream-type filter gets every event: its own from the store and, when given,
+ * `allForeign` from the feed.
  */
 export function splitByOrigin(
   projection: Projection,
   isOwn: (streamType: string) => boolean,
+  allForeign: readonly string[] = [],
 ): { readonly local?: Projection; readonly foreign?: readonly string[] } {
   const streamTypes = projection.handles?.streamTypes;
-  if (!streamTypes) return { local: projection };
+  if (!streamTypes) {
+    return allForeign.length > 0
+      ? { local: projection, foreign: allForeign }
+      : { local: projection };
+  }
   const own = streamTypes.filter(isOwn);
   const foreign = streamTypes.filter((type) => !isOwn(type));
   if (foreign.length === 0) return { local: projection };
@@ -151,8 +159,10 @@ export class ProjectionRegistry
       this.runner.register(projection);
       return projection;
     }
-    const { local, foreign } = splitByOrigin(projection, (type) =>
-      this.feed!.isOwnStreamType(type),
+    const { local, foreign } = splitByOrigin(
+      projection,
+      (type) => this.feed!.isOwnStreamType(type),
+      this.feed.foreignStreamTypes(),
     );
     if (local) this.runner.register(local);
     if (foreign) {

@@ -82,11 +82,19 @@ describe('the projection registry splits a read model by where its events are re
     expect(split.foreign).toEqual([ControlsStreamTypes.ControlTestPlan]);
   });
 
-  it('one without a stream-type filter, or of a type no contract names, stays local', () => {
+  it('one without a stream-type filter gets every event: its own from the store, the others from Kafka', () => {
     const all = projection();
+    const foreign = feed.foreignStreamTypes();
+    expect(foreign).toContain(GovernanceStreamTypes.IsmsScope);
+    expect(foreign).toContain(AuditStreamTypes.AuditEngagement);
+    expect(foreign).not.toContain(RiskStreamTypes.Risk);
+    expect(splitByOrigin(all, own, foreign)).toEqual({ local: all, foreign });
     expect(splitByOrigin(all, own)).toEqual({ local: all });
+  });
+
+  it('one of a stream type no contract names stays local', () => {
     const unknown = projection(['vendor']);
-    expect(splitByOrigin(unknown, own)).toEqual({ local: unknown });
+    expect(splitByOrigin(unknown, own, feed.foreignStreamTypes())).toEqual({ local: unknown });
   });
 
   it('the consumer group changes with the read-model set, so a new read model starts from the beginning', () => {

@@ -4,7 +4,12 @@ import { defaultRetryPolicy } from '@isms/messaging';
 import type { MessageBus, ReceivedMessage, RetryPolicy, Subscription } from '@isms/messaging';
 import type { ForeignEventFeed } from '@isms/platform-nest';
 import type { ServiceContext } from './contexts.js';
-import { publishingContextOf, serviceEventsTopic, STREAM_TYPES_BY_CONTEXT } from './contexts.js';
+import {
+  publishingContextOf,
+  SERVICE_CONTEXTS,
+  serviceEventsTopic,
+  STREAM_TYPES_BY_CONTEXT,
+} from './contexts.js';
 import type { KafkaEndOffsets } from './kafka-offsets.js';
 import { HandledOffsets } from './kafka-offsets.js';
 
@@ -60,6 +65,12 @@ export class KafkaProjectionFeed implements ForeignEventFeed {
   isOwnStreamType(streamType: string): boolean {
     // A stream type no contract names is recorded here (it cannot come from anywhere else).
     return this.ownStreamTypes.has(streamType) || publishingContextOf(streamType) === undefined;
+  }
+
+  foreignStreamTypes(): readonly string[] {
+    return SERVICE_CONTEXTS.filter((context) => context !== this.options.context).flatMap(
+      (context) => STREAM_TYPES_BY_CONTEXT[context],
+    );
   }
 
   attach(projection: Projection, streamTypes: readonly string[]): void {

@@ -4,7 +4,7 @@ import { eventually, expectStatus, startTestTopology } from './e2e-support.js';
 import type { ServiceName } from './topology.js';
 
 /**
- * The distributed deployment, end to end: governance, risk and controls as separate processes
+ * The distributed deployment, end to end: the five services as separate processes
  * on real PostgreSQL (a schema per service), Kafka (the outbox relay of each service publishes
  * its context's topic) and FerretDB (a database per service), driven over HTTP as users would.
  * A decision taken in one service shows up in another one, and an external auditor sees only
@@ -12,7 +12,13 @@ import type { ServiceName } from './topology.js';
  */
 jest.setTimeout(300_000);
 
-const SERVICES: ServiceName[] = ['governance-service', 'risk-service', 'control-service'];
+const SERVICES: ServiceName[] = [
+  'governance-service',
+  'risk-service',
+  'control-service',
+  'audit-service',
+  'reporting-service',
+];
 const A = 'iso27001-2022';
 const timings: Record<string, number> = {};
 
@@ -59,7 +65,7 @@ const methodology = {
   ],
 };
 
-describe('distributed deployment: governance → risk → controls as separate processes over Kafka', () => {
+describe('distributed deployment: the five services as separate processes over Kafka', () => {
   let t: TestTopology;
   const tokens: Record<string, string> = {};
   const ids: Record<string, string> = {};
@@ -79,7 +85,7 @@ describe('distributed deployment: governance → risk → controls as separate p
   beforeAll(async () => {
     const started = Date.now();
     t = await startTestTopology(SERVICES);
-    timings['topology start (3 processes, ms)'] = Date.now() - started;
+    timings['topology start (5 processes, ms)'] = Date.now() - started;
     tokens['platformAdmin'] = await t.token(t.platformAdminId);
   });
 
@@ -183,6 +189,7 @@ describe('distributed deployment: governance → risk → controls as separate p
     await person('ownerFr', 'Rita Risk', 'fr', [['risk-owner', 'fr']]);
     await person('controlOwnerFr', 'Carl Control', 'fr', [['control-owner', 'fr']]);
     await person('ismsDe', 'Dieter ISMS', 'de', [['isms-manager', 'de']]);
+    await person('auditorFr', 'Ines Audit', 'fr', [['internal-auditor', 'fr']]);
 
     const tree = expectStatus(
       await call('governance-service', 'GET', '/api/org-units/tree', 'groupAdmin'),
@@ -414,6 +421,164 @@ describe('distributed deployment: governance → risk → controls as separate p
     });
   });
 
+  it('an internal audit of the France scope raises a finding with a corrective action in the audit service', async () => {
+    // The programme needs the SoA's applicable controls: they come from the controls topic.
+    let programme: Reply | undefined;
+    timings['controls → audit SoA applicability (ms)'] = await eventually(async () => {
+      programme = expectStatus(
+        await call('audit-service', 'POST', '/api/audit/programmes', 'auditorFr', {
+          scopeId: ids['frScope'],
+          firstYear: new Date().getUTCFullYear(),
+          centralFunctionOrgUnitId: ids['fr'],
+          siteOrgUnitIds: [ids['lyon'], ids['paris']],
+        }),
+        201,
+        'programme',
+      );
+    });
+    expect(programme!.body['coverage']).toBeDefined();
+    const today = new Date().toISOString().slice(0, 10);
+    const engagement = await created(
+      call('audit-service', 'POST', '/api/audit/engagements', 'auditorFr', {
+        scopeId: ids['frScope'],
+        kind: 'internal',
+        title: 'Internal audit of the payments ISMS',
+        auditedOrgUnitIds: [ids['fr'], ids['lyon']],
+        auditors: [{ personId: ids['auditorFr'], kind: 'internal', lead: true }],
+        plannedStart: today,
+        plannedEnd: today,
+        plan: 'Clauses 4 to 10 and the applicable controls',
+        allApplicableControls: true,
+        cycleYear: 1,
+      }),
+      'engagement',
+    );
+    const engagementId = engagement['engagementId'] as string;
+    const path = `/api/audit/engagements/${engagementId}`;
+    expectStatus(await call('audit-service', 'POST', `${path}/start`, 'auditorFr'), 200, 'start');
+    // The nonconformity rests on evidence uploaded in the controls service.
+    const form = new FormData();
+    form.append(
+      'metadata',
+      JSON.stringify({
+        scopeId: ids['frScope'],
+        title: 'Backup job log, Lyon',
+        evidenceType: 'report',
+        source: 'Backup system',
+        collectedAt: today,
+        controls: [{ catalogueId: A, controlId: '8.13' }],
+      }),
+    );
+    form.append(
+      'file',
+      new Blob(['%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n'], {
+        type: 'application/pdf',
+      }),
+      'backup-log.pdf',
+    );
+    const uploaded = await fetch(`${t.services['control-service']!.url}/api/evidence`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${tokens['ismsFr']}` },
+      body: form,
+    });
+    const evidence = (await uploaded.json()) as Record<string, unknown>;
+    expect([uploaded.status, evidence]).toEqual([201, expect.anything()]);
+    const evidenceId = (evidence['evidenceId'] ?? evidence['id']) as string;
+    let raised: Reply | undefined;
+    timings['controls → audit evidence (ms)'] = await eventually(async () => {
+      raised = expectStatus(
+        await call('audit-service', 'POST', `${path}/findings`, 'auditorFr', {
+          grade: 'minor-nonconformity',
+          clause: '8.13',
+          orgUnitId: ids['lyon'],
+          title: 'Backups not tested',
+          description: 'No restore test in the last twelve months at Lyon.',
+          evidenceIds: [evidenceId],
+        }),
+        200,
+        'finding',
+      );
+    });
+    const findings = raised!.body['findings'] as { findingId: string }[];
+    const finding = `${path}/findings/${findings[0]!.findingId}`;
+    expectStatus(
+      await call('audit-service', 'POST', `${finding}/correction`, 'ismsFr', {
+        correction: 'Restore test run on the CRM',
+      }),
+      200,
+      'correction',
+    );
+    expectStatus(
+      await call('audit-service', 'POST', `${finding}/root-cause`, 'ismsFr', {
+        rootCause: 'Nobody owned restore tests',
+      }),
+      200,
+      'root cause',
+    );
+    expectStatus(
+      await call('audit-service', 'POST', `${finding}/corrective-action`, 'ismsFr', {
+        actionPlan: 'Quarterly restore tests owned by IT operations',
+        ownerPersonId: ids['controlOwnerFr'],
+        dueDate: '2099-03-31',
+      }),
+      200,
+      'corrective action',
+    );
+  });
+
+  it('the group report of the reporting service shows it all, from every context’s topic', async () => {
+    let report: Reply | undefined;
+    timings['all contexts → reporting consolidation (ms)'] = await eventually(async () => {
+      report = expectStatus(
+        await call('reporting-service', 'GET', '/api/reporting/consolidation', 'groupCiso'),
+        200,
+        'consolidation',
+      );
+      const totals = report.body['totals'] as Record<string, Record<string, unknown>>;
+      expect(totals['risks']).toMatchObject({ open: 1, acceptancesNeedingReapproval: 1 });
+      expect(totals['soa']).toMatchObject({ statements: 1, awaitingApproval: 0, applicable: 93 });
+      expect(totals['controls']).toMatchObject({ ineffective: 1 });
+      expect(totals['audit']).toMatchObject({
+        openNonconformities: 1,
+        openFindingsByGrade: { 'minor-nonconformity': 1 },
+      });
+    }, 60_000);
+    const children = report!.body['children'] as { name: string; inApprovedScope: boolean }[];
+    expect(children.map((c) => [c.name, c.inApprovedScope])).toEqual([
+      ['Acme France', true],
+      ['Acme Germany', true],
+    ]);
+    const france = expectStatus(
+      await call(
+        'reporting-service',
+        'GET',
+        `/api/reporting/consolidation?orgUnitId=${ids['fr']}`,
+        'cisoFr',
+      ),
+      200,
+      'drill-down',
+    );
+    expect((france.body['children'] as { name: string }[]).map((c) => c.name).sort()).toEqual([
+      'Lyon',
+      'Paris',
+    ]);
+    expectStatus(
+      await call('reporting-service', 'GET', '/api/reporting/consolidation', 'ismsDe'),
+      200,
+      'DE consolidation',
+    );
+    expectStatus(
+      await call(
+        'reporting-service',
+        'GET',
+        `/api/reporting/consolidation?orgUnitId=${ids['fr']}`,
+        'ismsDe',
+      ),
+      403,
+      'DE sees not France',
+    );
+  });
+
   it('the external auditor reads their scope in every service, and nothing else; writes are refused', async () => {
     const register = expectStatus(
       await call('risk-service', 'GET', `/api/risk/risks?scopeId=${ids['frScope']}`, 'eve'),
@@ -457,6 +622,33 @@ describe('distributed deployment: governance → risk → controls as separate p
       403,
       'auditor write',
     );
+    expectStatus(
+      await call(
+        'reporting-service',
+        'GET',
+        `/api/reporting/scopes/${ids['frScope']}/readiness`,
+        'eve',
+      ),
+      200,
+      'auditor readiness',
+    );
+    expectStatus(
+      await call(
+        'reporting-service',
+        'GET',
+        `/api/reporting/scopes/${ids['frScope']}/risk-register`,
+        'eve',
+      ),
+      200,
+      'auditor reporting register',
+    );
+    for (const path of [
+      `/api/reporting/scopes/${ids['deScope']}/soa`,
+      `/api/reporting/scopes/${ids['deScope']}/readiness`,
+      `/api/reporting/consolidation?orgUnitId=${ids['root']}`,
+    ]) {
+      expectStatus(await call('reporting-service', 'GET', path, 'eve'), 403, `auditor ${path}`);
+    }
     // A person of the other subsidiary does not see France's risks either.
     const de = expectStatus(
       await call('risk-service', 'GET', '/api/risk/risks', 'ismsDe'),
