@@ -25,6 +25,8 @@ module.exports = {
             useDefineForClassFields: false,
           },
           keepClassNames: true,
+          // Keep `import … with { type: 'json' }` so data files load as JSON modules, as under Node.
+          experimental: { keepImportAttributes: true },
         },
         module: { type: 'es6' },
         sourceMaps: 'inline',

@@ -17,10 +17,11 @@ describe('the all-in-one platform on embedded adapters', () => {
     await app.init();
   };
 
+  // Booting every context on PGlite takes seconds, more on a loaded 2-core machine.
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'isms-platform-'));
     await boot();
-  });
+  }, 60_000);
 
   afterAll(async () => {
     await app?.close();
@@ -109,5 +110,5 @@ describe('the all-in-one platform on embedded adapters', () => {
     const [event] = await reopened.readStream('probe-restart');
     expect(event?.data).toEqual({ note: 'written before the restart' });
     expect((await reopened.verifyStream('probe-restart')).valid).toBe(true);
-  });
+  }, 60_000);
 });
