@@ -113,6 +113,9 @@ describe('a certification body’s auditor with a grant on one scope', () => {
     );
     expect(subjects(log.body).has(s.ids.r3)).toBe(false);
     expect(log.body.verification.allVerified).toBe(true);
+    const whole = await get('/api/reporting/decisions/verification', 'auditor').expect(200);
+    expect(whole.body).toMatchObject({ allVerified: true, decisions: log.body.items.length });
+    await get(`/api/reporting/decisions/verification?scopeId=${s.scopeB}`, 'auditor').expect(403);
   });
 
   it('may not rebuild or list read models', async () => {

@@ -14,6 +14,7 @@ import {
   ChangedSinceQuery,
   ConsolidationQuery,
   DecisionLogQuery,
+  DecisionVerificationQuery,
   ManagementReviewQuery,
   ProjectionParams,
   RiskRegisterQuery,
@@ -173,6 +174,22 @@ export class ReportingController {
     const { limit: _limit, cursor: _cursor, ...all } = filters;
     await download(res, await this.reporting.decisionTable(principal, all), format);
     return undefined;
+  }
+
+  @Get('decisions/verification')
+  @RequirePermission('read')
+  @ApiOperation({
+    summary: 'Verify the hash chain behind every decision you may see (same filters as the log)',
+    description:
+      'Recomputes the SHA-256 chain of each stream holding a matching decision, from what is stored, and names the first event that does not verify.',
+  })
+  @ApiQueryFrom(DecisionVerificationQuery)
+  @ApiProblems(400, 404)
+  verifyDecisions(
+    @CurrentPrincipal() principal: Principal,
+    @ValidQuery(DecisionVerificationQuery) query: z.infer<typeof DecisionVerificationQuery>,
+  ) {
+    return this.reporting.verifyDecisionLog(principal, query);
   }
 
   @Get('projections')

@@ -507,6 +507,16 @@ describe('verification of the history', () => {
       status: 'chain-broken-later',
       firstInvalidRevision: accepted.streamRevision,
     });
+    const whole = await get('/api/reporting/decisions/verification').expect(200);
+    expect(whole.body).toMatchObject({ allVerified: false });
+    expect(whole.body.brokenStreams).toEqual([
+      expect.objectContaining({ streamId: s.ids.r2, decisionsAffected: 3 }),
+    ]);
+    expect(whole.body.streamsChecked).toBeGreaterThan(10);
+    const elsewhere = await get(`/api/reporting/decisions/verification?scopeId=${s.scopeB}`).expect(
+      200,
+    );
+    expect(elsewhere.body).toMatchObject({ allVerified: true, decisions: 1, streamsChecked: 1 });
     const others = res.body.items.filter((d: { streamId: string }) => d.streamId !== s.ids.r2);
     expect(
       others.every(

@@ -62,7 +62,7 @@ export const ManagementReviewQuery = z
   .strict()
   .refine((q) => q.from <= q.to, { message: 'from must not be after to', path: ['from'] });
 
-export const DecisionLogQuery = PageQuery.extend({
+const DecisionFilters = {
   scopeId: Id.optional(),
   orgUnitId: Id.optional().describe('This org unit and its subtree'),
   personId: Id.optional().describe('Who decided (the actor)'),
@@ -74,5 +74,8 @@ export const DecisionLogQuery = PageQuery.extend({
   from: Instant.optional(),
   to: Instant.optional(),
   asOf: AsOfParam.optional(),
-  format: Format,
-}).strict();
+};
+
+export const DecisionLogQuery = PageQuery.extend({ ...DecisionFilters, format: Format }).strict();
+
+export const DecisionVerificationQuery = z.object(DecisionFilters).strict();

@@ -183,8 +183,12 @@ export class ReportingService {
 
   // ─── Decision log ────────────────────────────────────────────────────────────────────────
 
-  async decisionLog(principal: Principal, query: DecisionLogQuery) {
-    const data = await this.data(principal, query.asOf);
+  /** The decision-log filter for a caller: tenant, what they may see, and their filters. */
+  private async decisionFilter(
+    principal: Principal,
+    query: Omit<DecisionLogQuery, 'limit' | 'cursor'>,
+    data: ReportData,
+  ): Promise<Filter> {
     const conditions: Filter[] = [{ tenantId: data.tenantId }];
     if (principal.kind === 'external-auditor') {
       const granted = this.access.grantedScopeIds(principal);
@@ -211,9 +215,14 @@ export class ReportingService {
     if (query.context) conditions.push({ context: query.context });
     if (query.from) conditions.push({ recordedAt: { $gte: query.from } });
     if (query.to) conditions.push({ recordedAt: { $lte: query.to } });
+    return { $and: conditions };
+  }
+
+  async decisionLog(principal: Principal, query: DecisionLogQuery) {
+    const data = await this.data(principal, query.asOf);
     const page = await paginate(
       data.store.collection<DecisionDoc>(ReportingCollections.Decisions),
-      { $and: conditions },
+      await this.decisionFilter(principal, query, data),
       {
         sortBy: 'globalPosition',
         direction: -1,
@@ -240,6 +249,37 @@ export class ReportingService {
       },
       items,
       ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
+    };
+  }
+
+  /**
+   * Verifies the hash chain of every stream holding a decision the caller may see (with the
+   * log's filters): the whole history behind the log, not one page of it.
+   */
+  async verifyDecisionLog(principal: Principal, query: Omit<DecisionLogQuery, 'limit' | 'cursor'>) {
+    const data = await this.data(principal, query.asOf);
+    const decisions = await data.store
+      .collection<DecisionDoc>(ReportingCollections.Decisions)
+      .find(await this.decisionFilter(principal, query, data), {
+        projection: { streamId: 1, streamRevision: 1 },
+      });
+    const chains = await this.verifyStreams(decisions.map((d) => d.streamId));
+    const broken = [...chains.values()].filter((c) => !c.valid);
+    return {
+      verifiedAt: this.clock.now().toISOString(),
+      decisions: decisions.length,
+      streamsChecked: chains.size,
+      eventsChecked: [...chains.values()].reduce((n, c) => n + c.eventsChecked, 0),
+      allVerified: broken.length === 0,
+      brokenStreams: broken.map((c) => ({
+        streamId: c.streamId,
+        firstInvalid: c.firstInvalid ?? null,
+        detail: c.detail ?? null,
+        decisionsAffected: decisions.filter(
+          (d) =>
+            d.streamId === c.streamId && d.streamRevision >= (c.firstInvalid?.streamRevision ?? 0),
+        ).length,
+      })),
     };
   }
 
