@@ -314,6 +314,75 @@ describe('audit engagement (9.2): lifecycle', () => {
   });
 });
 
+describe('engagement: further rules', () => {
+  it('engagement-needs-title: an engagement has a title', () => {
+    spec
+      .given([])
+      .when({ ...planned, title: ' ' })
+      .thenRejects('engagement-needs-title');
+  });
+
+  it('supplier-only-for-supplier-audits: only a supplier audit names a supplier', () => {
+    spec
+      .given([])
+      .when({ ...planned, supplier: 'CloudCo' })
+      .thenRejects('supplier-only-for-supplier-audits');
+  });
+
+  it('report-needs-summary: a report summarises what was audited and found', () => {
+    spec
+      .given(history(planned, started))
+      .when({ ...reported, summary: '' } as EngagementCommand)
+      .thenRejects('report-needs-summary');
+  });
+
+  it('engagement-closed: a closed engagement no longer takes evidence answers', () => {
+    spec
+      .given(
+        history(planned, started, reported, {
+          type: 'CloseEngagement',
+          reason: 'Done',
+          by: 'p',
+          at,
+        }),
+      )
+      .when({
+        type: 'AnswerEvidenceRequest',
+        requestId: 'req-1',
+        evidenceIds: ['e'],
+        comment: '',
+        by: 'p',
+        at,
+      })
+      .thenRejects('engagement-closed');
+  });
+
+  it('finding-unknown: corrective steps name a finding of the engagement', () => {
+    spec.given(history(planned, started)).when(correction).thenRejects('finding-unknown');
+  });
+
+  it('finding-already-closed: a closed finding stays closed', () => {
+    const close: EngagementCommand = {
+      type: 'CloseFinding',
+      findingId: 'finding-2',
+      reason: 'Noted',
+      by: 'p',
+      at,
+    };
+    spec
+      .given(history(planned, started, observation, close))
+      .when(close)
+      .thenRejects('finding-already-closed');
+  });
+
+  it('corrective-action-not-planned: implementation follows a plan', () => {
+    spec
+      .given(history(planned, started, major, correction, rootCause))
+      .when(implemented)
+      .thenRejects('corrective-action-not-planned');
+  });
+});
+
 describe('findings', () => {
   it('finding-needs-clause-or-control: exactly one of clause and control', () => {
     spec

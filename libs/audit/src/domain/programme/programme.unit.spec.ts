@@ -75,6 +75,24 @@ describe('audit programme (9.2)', () => {
       .thenRejects('central-function-is-not-a-sampled-site');
   });
 
+  it('programme-sites-distinct: each site is listed once', () => {
+    spec
+      .given([])
+      .when({ ...establish, siteOrgUnitIds: ['s1', 's1'] })
+      .thenRejects('programme-sites-distinct');
+  });
+
+  it('programme-first-year-invalid: the cycle starts in a calendar year', () => {
+    spec
+      .given([])
+      .when({ ...establish, firstYear: 26 })
+      .thenRejects('programme-first-year-invalid');
+  });
+
+  it('programme-unknown: sites are sampled in an established programme', () => {
+    spec.given([]).when(year(1)).thenRejects('programme-unknown');
+  });
+
   it('year 1 of an initial cycle samples ⌈√n⌉ sites, proposed in order', () => {
     spec
       .given(established)
