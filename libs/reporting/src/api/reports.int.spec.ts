@@ -109,6 +109,7 @@ describe('the decision log', () => {
     ).expect(200);
     expect(controls.body.items.map((d: { type: string }) => d.type).sort()).toEqual([
       'controls.ControlTestResultRecorded',
+      'controls.GroupControlRevised',
       'controls.SoaLineRecorded',
     ]);
     const first = await get('/api/reporting/decisions?limit=2').expect(200);
@@ -157,6 +158,7 @@ describe('group consolidation', () => {
     expect(alpha).toMatchObject({ name: 'Alpha', inApprovedScope: true });
     expect(alpha.counters.controls).toEqual({ ineffective: 1, overdueTests: 0 });
     expect(alpha.counters.evidence.expired).toBe(1);
+    expect(alpha.counters.exceptions).toEqual({ open: 1, stale: 1 });
     expect(alpha.counters.audit).toMatchObject({
       openFindingsByGrade: { 'minor-nonconformity': 1 },
       openNonconformities: 1,
@@ -219,6 +221,7 @@ describe('group consolidation', () => {
       acceptancesNeedingReapproval: 0,
     });
     expect(res.body.totals.controls.ineffective).toBe(0);
+    expect(res.body.totals.exceptions).toEqual({ open: 1, stale: 0 });
   });
 });
 
@@ -325,6 +328,15 @@ describe('scope reports', () => {
       'finding-1',
     ]);
     expect(res.body.findings.closed).toEqual([]);
+    expect(res.body.stale.exceptions).toEqual([
+      expect.objectContaining({
+        groupControlId: 'group-control-1',
+        controlKey: 'iso27001-2022:5.15',
+        orgUnitId: s.acme.unit('alpha'),
+        decidedAtRevision: 1,
+        currentRevision: 2,
+      }),
+    ]);
     expect(res.body.stale.acceptances.map((r: { riskId: string }) => r.riskId)).toEqual([s.ids.r2]);
     expect(res.body.stale.documentsReviewLapsed.map((d: { due: string }) => d.due)).toEqual([
       '2026-04-10',

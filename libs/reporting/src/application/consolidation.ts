@@ -1,5 +1,6 @@
 import { correctiveActionOverdue } from '../projections/audit/audit.projection.js';
 import type {
+  DeviationDoc,
   EngagementDoc,
   EvidenceDoc,
   FindingDoc,
@@ -38,6 +39,8 @@ export interface UnitCounters {
   };
   readonly controls: { readonly ineffective: number; readonly overdueTests: number };
   readonly evidence: { readonly expired: number; readonly expiringWithin30Days: number };
+  /** Justified exceptions from group controls; stale once the group control was revised since. */
+  readonly exceptions: { readonly open: number; readonly stale: number };
   readonly scopeCoverage: { readonly unitsInApprovedScope: number; readonly unitsOutside: number };
   readonly audit: {
     /** Open findings by grade (major/minor nonconformity, observation, opportunity for improvement). */
@@ -68,6 +71,7 @@ export interface ConsolidationEntities {
   readonly evidence: readonly EvidenceDoc[];
   readonly findings: readonly FindingDoc[];
   readonly engagements: readonly EngagementDoc[];
+  readonly deviations: readonly DeviationDoc[];
 }
 
 function addDays(day: string, days: number): string {
@@ -176,6 +180,10 @@ export function countersFor(
         (e) => e.validUntil! >= today && e.validUntil! <= in30,
       ).length,
     },
+    exceptions: {
+      open: entities.deviations.filter((d) => !d.withdrawn).length,
+      stale: entities.deviations.filter((d) => d.stale).length,
+    },
     scopeCoverage: { unitsInApprovedScope: inScope, unitsOutside: coverage.length - inScope },
     audit: auditCounters(entities, today, in30),
   };
@@ -268,7 +276,7 @@ export async function consolidation(
   );
   const ids = subtree.map((u) => u.orgUnitId);
   const inUnits = { orgUnitId: { $in: ids } };
-  const [risks, soas, soaLines, testPlans, evidence, scopes, findings, engagements] =
+  const [risks, soas, soaLines, testPlans, evidence, scopes, findings, engagements, deviations] =
     await Promise.all([
       data.risks(inUnits),
       data.soas(inUnits),
@@ -278,6 +286,7 @@ export async function consolidation(
       data.scopes(),
       data.findings(inUnits),
       data.engagements(inUnits),
+      data.deviations(inUnits),
     ]);
   const coverage = coverageOf(subtree, scopes);
   const depth = unit.path.length;
@@ -295,6 +304,7 @@ export async function consolidation(
       evidence: mine(evidence),
       findings: mine(findings),
       engagements: mine(engagements),
+      deviations: mine(deviations),
     };
   };
   const coverageIn = (bucket: string) =>
@@ -307,7 +317,7 @@ export async function consolidation(
     orgUnit: { orgUnitId, name: unit.name, kind: unit.kind },
     path: unit.path.map((id) => ({ orgUnitId: id, name: byId.get(id)?.name ?? id })),
     totals: countersFor(
-      { risks, soas, soaLines, testPlans, evidence, findings, engagements },
+      { risks, soas, soaLines, testPlans, evidence, findings, engagements, deviations },
       [...coverage.values()],
       data.today,
     ),

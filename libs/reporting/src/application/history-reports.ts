@@ -1,5 +1,6 @@
 import { correctiveActionOverdue } from '../projections/audit/audit.projection.js';
 import type { RiskDoc, ScopeDoc, SoaLineDoc } from '../projections/read-models.js';
+import { scopeCoverage } from './consolidation.js';
 import type { ReportData } from './report-data.js';
 import { readiness, riskRegister } from './scope-reports.js';
 
@@ -63,6 +64,15 @@ export interface ChangedSinceReport {
     readonly acceptanceReviewsLapsed: readonly { riskId: string; title: string; due: string }[];
     readonly documentsReviewLapsed: readonly { documentId: string; title: string; due: string }[];
     readonly evidenceExpired: readonly { evidenceId: string; title: string; validUntil: string }[];
+    /** Exceptions from group controls in the scope that went stale (the group control was revised). */
+    readonly exceptions: readonly {
+      groupControlId: string;
+      controlKey: string;
+      orgUnitId: string;
+      deviation: string;
+      decidedAtRevision: number;
+      currentRevision: number;
+    }[];
   };
 }
 
@@ -99,12 +109,20 @@ export async function changedSince(
       before.testPlans({ scopeId }),
       after.testPlans({ scopeId }),
     ]);
-  const [docsNow, evidenceNow, findingsThen, findingsNow] = await Promise.all([
-    after.documents({ scopeIds: scopeId }),
-    after.evidence({ scopeId }),
-    before.findings({ scopeId }),
-    after.findings({ scopeId }),
-  ]);
+  const [docsNow, evidenceNow, findingsThen, findingsNow, units, deviationsThen, deviationsNow] =
+    await Promise.all([
+      after.documents({ scopeIds: scopeId }),
+      after.evidence({ scopeId }),
+      before.findings({ scopeId }),
+      after.findings({ scopeId }),
+      after.orgUnits(),
+      before.deviations(),
+      after.deviations(),
+    ]);
+  const covered = scopeCoverage(scope, units);
+  const staleThen = new Set(
+    deviationsThen.filter((d) => d.stale).map((d) => `${d.groupControlId}|${d.orgUnitId}`),
+  );
   const findingsThenById = new Map(findingsThen.map((f) => [f.findingId, f]));
   const inScope = (r: RiskDoc) => r.scopeId === scopeId && r.status !== 'closed';
   const thenById = new Map(risksThen.filter(inScope).map((r) => [r.riskId, r]));
@@ -220,6 +238,21 @@ export async function changedSince(
       documentsReviewLapsed: docsNow
         .filter((d) => d.withdrawnAt === null && within(d.nextReviewDue))
         .map((d) => ({ documentId: d.documentId, title: d.title, due: d.nextReviewDue! })),
+      exceptions: deviationsNow
+        .filter(
+          (d) =>
+            d.stale &&
+            covered.has(d.orgUnitId) &&
+            !staleThen.has(`${d.groupControlId}|${d.orgUnitId}`),
+        )
+        .map((d) => ({
+          groupControlId: d.groupControlId,
+          controlKey: d.controlKey,
+          orgUnitId: d.orgUnitId,
+          deviation: d.deviation,
+          decidedAtRevision: d.decidedAtRevision,
+          currentRevision: d.currentRevision,
+        })),
       evidenceExpired: evidenceNow
         .filter((e) => !e.withdrawn && within(e.validUntil))
         .map((e) => ({ evidenceId: e.evidenceId, title: e.title, validUntil: e.validUntil! })),

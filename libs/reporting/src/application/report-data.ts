@@ -2,6 +2,7 @@ import type { Filter, ReadStore, StoredDocument } from '@isms/read-store';
 import { bodyOf } from '../projections/guarded.js';
 import type {
   DecisionDoc,
+  DeviationDoc,
   DocumentDoc,
   EngagementDoc,
   FindingDoc,
@@ -68,6 +69,9 @@ export class ReportData {
   }
   engagements(filter: Filter = {}): Promise<EngagementDoc[]> {
     return this.all<EngagementDoc>(RC.Engagements, filter);
+  }
+  deviations(filter: Filter = {}): Promise<DeviationDoc[]> {
+    return this.all<DeviationDoc>(RC.Deviations, filter);
   }
   findings(filter: Filter = {}): Promise<FindingDoc[]> {
     return this.all<FindingDoc>(RC.Findings, filter);

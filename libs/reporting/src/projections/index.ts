@@ -1,8 +1,10 @@
 import type { ProjectionFactory } from '@isms/platform-nest';
 import {
+  DEVIATIONS_PROJECTION,
   EVIDENCE_PROJECTION,
   SOA_PROJECTION,
   TEST_PLANS_PROJECTION,
+  deviationsProjection,
   evidenceProjection,
   soaProjection,
   testPlansProjection,
@@ -45,6 +47,7 @@ export const REPORTING_PROJECTIONS: readonly ProjectionFactory[] = [
   soaProjection,
   testPlansProjection,
   evidenceProjection,
+  deviationsProjection,
   auditProjection,
   decisionLogProjection,
 ];
@@ -58,6 +61,7 @@ export const REPORTING_PROJECTION_NAMES: readonly string[] = [
   SOA_PROJECTION,
   TEST_PLANS_PROJECTION,
   EVIDENCE_PROJECTION,
+  DEVIATIONS_PROJECTION,
   AUDIT_PROJECTION,
   DECISION_LOG_PROJECTION,
 ];

@@ -8,6 +8,9 @@ import { readiness, riskRegister } from '../application/scope-reports.js';
 import {
   acceptanceStale,
   correctiveActionPlanned,
+  deviationRecorded,
+  groupControlDefined,
+  groupControlRevised,
   engagementPlanned,
   engagementReported,
   findingRaised,
@@ -291,6 +294,12 @@ function history(): RecordedEvent[] {
       'audit-engagement',
       engagementPlanned('eng-2', TENANT, scopeA, 'surveillance', '2026-05-04', '2026-05-06'),
     ),
+    // A group control, an exception from it at Alpha, then a revision that makes it stale.
+    rec('gc-1', 'group-control', groupControlDefined('gc-1', 'root', '5.15')),
+    rec('gc-1', 'group-control', deviationRecorded('gc-1', 'sub-a'), {
+      reason: 'Isolated network',
+    }),
+    rec('gc-1', 'group-control', groupControlRevised('gc-1', 2)),
     // An audit event reporting has no label for, carrying a decision's reason.
     rec(
       'eng-1',
@@ -461,6 +470,8 @@ describe('reports computed from the read models', () => {
     });
     expect(beta).toMatchObject({ name: 'Beta', inApprovedScope: false });
     expect(beta!.counters.audit.openNonconformities).toBe(0);
+    expect(alpha!.counters.exceptions).toEqual({ open: 1, stale: 1 });
+    expect(beta!.counters.exceptions).toEqual({ open: 0, stale: 0 });
     expect(beta!.counters.risks.open).toBe(1);
     // Drill down: Alpha → its site.
     const sub = (await consolidation(data, 'sub-a', all))!;

@@ -34,6 +34,8 @@ export const ReportingCollections = {
   DecisionStreams: 'reporting_decision_streams',
   Engagements: 'reporting_audit_engagements',
   Findings: 'reporting_audit_findings',
+  GroupControls: 'reporting_group_controls',
+  Deviations: 'reporting_group_control_deviations',
 } as const;
 
 export interface OrgUnitDoc {
@@ -291,4 +293,33 @@ export interface FindingDoc {
     /** null until verified; false sends it back for another attempt. */
     readonly effective: boolean | null;
   } | null;
+}
+
+/** A subsidiary's (or site's) justified exception from a group control. */
+export interface DeviationDoc {
+  readonly tenantId: string;
+  readonly groupControlId: string;
+  readonly controlKey: string;
+  readonly title: string;
+  readonly orgUnitId: string;
+  readonly deviation: string;
+  readonly reason: string;
+  readonly decidedBy: string;
+  readonly decidedAt: string;
+  /** The group control's revision the exception was decided against … */
+  readonly decidedAtRevision: number;
+  /** … and its revision now: a later revision makes the exception stale (to be decided again). */
+  readonly currentRevision: number;
+  readonly stale: boolean;
+  readonly withdrawn: boolean;
+}
+
+/** A group control as reporting needs it for its exceptions. */
+export interface GroupControlDoc {
+  readonly tenantId: string;
+  readonly groupControlId: string;
+  readonly controlKey: string;
+  readonly title: string;
+  readonly revision: number;
+  readonly retired: boolean;
 }

@@ -407,3 +407,47 @@ export const correctiveActionPlanned = (
     plannedAt: at,
   },
 });
+
+export const groupControlDefined = (
+  groupControlId: string,
+  orgUnitId: string,
+  controlId: string,
+) => ({
+  type: C.GroupControlDefined,
+  data: {
+    groupControlId,
+    orgUnitId,
+    catalogueId: 'iso27001-2022',
+    controlId,
+    title: `Group control ${controlId}`,
+    implementationDescription: 'Group-wide',
+    inclusionReasons: ['risk-treatment'],
+    justification: 'Group policy',
+    ownerPersonId: 'ciso',
+  },
+});
+
+export const groupControlRevised = (groupControlId: string, revision: number) => ({
+  type: C.GroupControlRevised,
+  data: {
+    groupControlId,
+    revision,
+    title: 'Group control, revised',
+    implementationDescription: 'Stricter',
+    inclusionReasons: ['risk-treatment'],
+    justification: 'Group policy',
+    ownerPersonId: 'ciso',
+    changeSummary: 'MFA everywhere',
+  },
+});
+
+export const deviationRecorded = (groupControlId: string, orgUnitId: string) => ({
+  type: C.GroupControlDeviationRecorded,
+  data: {
+    groupControlId,
+    orgUnitId,
+    deviation: 'Local tokens instead of the group IdP',
+    reason: 'Plant network is isolated',
+    decidedBy: 'ciso',
+  },
+});

@@ -3,6 +3,9 @@ import type { ReportingTestApp, SeededTenant } from './http-harness.js';
 import {
   acceptanceStale,
   correctiveActionPlanned,
+  deviationRecorded,
+  groupControlDefined,
+  groupControlRevised,
   engagementPlanned,
   engagementReported,
   findingRaised,
@@ -284,6 +287,22 @@ export async function seedScenario(t: ReportingTestApp): Promise<Scenario> {
     '2026-04-10',
   );
 
+  // A group control, and Alpha's justified exception from it.
+  await t.seed(
+    tenantId,
+    'group-control-1',
+    'group-control',
+    [groupControlDefined('group-control-1', acme.unit('root'), '5.15')],
+    ciso,
+  );
+  await t.seed(
+    tenantId,
+    'group-control-1',
+    'group-control',
+    [deviationRecorded('group-control-1', acme.unit('alpha'))],
+    { ...ciso, reason: 'Plant network is isolated' },
+  );
+
   // ── The stage 2 audit ──
   t.clock.set('2026-04-01T12:00:00.000Z');
   const auditAt = day();
@@ -327,6 +346,14 @@ export async function seedScenario(t: ReportingTestApp): Promise<Scenario> {
     'control-test-plan',
     [testResult('control-test-plan-1', a, '5.1', 'not-effective', day(), '2026-08-01')],
     { userId: 'tester', role: 'control-owner', reason: 'Backups not restorable' },
+  );
+  // The group control is revised: Alpha's exception must be decided again.
+  await t.seed(
+    tenantId,
+    'group-control-1',
+    'group-control',
+    [groupControlRevised('group-control-1', 2)],
+    ciso,
   );
   // An internal audit after the stage 2: a minor nonconformity whose corrective action was due
   // 2026-04-25 and is not implemented.

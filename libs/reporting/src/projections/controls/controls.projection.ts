@@ -8,7 +8,14 @@ import {
 import type { SoaLine } from '@isms/contracts';
 import type { ReadStore } from '@isms/read-store';
 import { applyGuarded, bodyOf } from '../guarded.js';
-import type { EvidenceDoc, SoaDoc, SoaLineDoc, TestPlanDoc } from '../read-models.js';
+import type {
+  DeviationDoc,
+  EvidenceDoc,
+  GroupControlDoc,
+  SoaDoc,
+  SoaLineDoc,
+  TestPlanDoc,
+} from '../read-models.js';
 import { ReportingCollections } from '../read-models.js';
 
 export const SOA_PROJECTION = 'reporting-soa';
@@ -259,5 +266,97 @@ export function evidenceProjection(readStore: ReadStore): Projection {
       }
     },
     reset: () => evidence.drop(),
+  };
+}
+
+export const DEVIATIONS_PROJECTION = 'reporting-group-control-deviations';
+
+/**
+ * Exceptions from group controls: one document per group control and one per deviating org unit,
+ * guarded by the group control stream's revision. A revision of the group control after an
+ * exception was decided makes the exception stale.
+ */
+export function deviationsProjection(readStore: ReadStore): Projection {
+  const controls = readStore.collection<GroupControlDoc>(ReportingCollections.GroupControls);
+  const deviations = readStore.collection<DeviationDoc>(ReportingCollections.Deviations);
+  return {
+    name: DEVIATIONS_PROJECTION,
+    handles: { streamTypes: [ControlsStreamTypes.GroupControl] },
+    async apply(event: RecordedEvent) {
+      if (!isControlsEvent(event)) return;
+      const control = await controls.get(event.streamId);
+      switch (event.type) {
+        case C.GroupControlDefined: {
+          const d = event.data;
+          await applyGuarded(controls, event.streamId, event, () => ({
+            tenantId: event.tenantId,
+            groupControlId: d.groupControlId,
+            controlKey: controlKey(d),
+            title: d.title,
+            revision: 1,
+            retired: false,
+          }));
+          return;
+        }
+        case C.GroupControlRevised: {
+          const revision = event.data.revision;
+          await applyGuarded(controls, event.streamId, event, (current) =>
+            current ? { ...bodyOf(current), revision, title: event.data.title } : undefined,
+          );
+          for (const doc of await deviations.find({ groupControlId: event.data.groupControlId })) {
+            await applyGuarded(deviations, doc._id, event, (current) =>
+              current
+                ? {
+                    ...bodyOf(current),
+                    currentRevision: revision,
+                    stale: !current.withdrawn && revision > current.decidedAtRevision,
+                  }
+                : undefined,
+            );
+          }
+          return;
+        }
+        case C.GroupControlRetired:
+          await applyGuarded(controls, event.streamId, event, (current) =>
+            current ? { ...bodyOf(current), retired: true } : undefined,
+          );
+          return;
+        case C.GroupControlDeviationRecorded: {
+          const d = event.data;
+          if (!control) return;
+          await applyGuarded(deviations, `${d.groupControlId}|${d.orgUnitId}`, event, () => ({
+            tenantId: event.tenantId,
+            groupControlId: d.groupControlId,
+            controlKey: control.controlKey,
+            title: control.title,
+            orgUnitId: d.orgUnitId,
+            deviation: d.deviation,
+            reason: d.reason,
+            decidedBy: d.decidedBy,
+            decidedAt: event.recordedAt,
+            decidedAtRevision: control.revision,
+            currentRevision: control.revision,
+            stale: false,
+            withdrawn: false,
+          }));
+          return;
+        }
+        case C.GroupControlDeviationWithdrawn:
+          await applyGuarded(
+            deviations,
+            `${event.data.groupControlId}|${event.data.orgUnitId}`,
+            event,
+            (current) =>
+              current ? { ...bodyOf(current), withdrawn: true, stale: false } : undefined,
+          );
+          return;
+        default:
+          return;
+      }
+    },
+    async reset() {
+      await controls.drop();
+      await deviations.drop();
+    },
   };
 }
