@@ -43,6 +43,12 @@ export interface ServerAdaptersOptions {
   readonly deployment?: string;
   /** Unique per running instance (default `<host>-<pid>`): names its in-memory consumers. */
   readonly instanceId?: string;
+  /**
+   * FerretDB write tokens: how long a read-model write claimed by a process that died is left
+   * before another writer finishes it. Default 5000 ms (the read store's own default, 30 s,
+   * made the first commands after a crash time out waiting for their read models).
+   */
+  readonly readModelWriteLeaseMs?: number;
 }
 
 const OUTBOX_RELAY = Symbol.for('isms.OutboxRelay');
@@ -119,7 +125,11 @@ export class ServerAdaptersModule
         {
           provide: READ_STORE,
           useFactory: (): Promise<MongoReadStore> =>
-            MongoReadStore.connect({ url: options.mongoUrl, dbName: storage }),
+            MongoReadStore.connect({
+              url: options.mongoUrl,
+              dbName: storage,
+              writeLeaseMs: options.readModelWriteLeaseMs ?? 5_000,
+            }),
         },
         {
           provide: END_OFFSETS,

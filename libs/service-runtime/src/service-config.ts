@@ -34,6 +34,7 @@ const ServiceEnv = z.object({
     .optional(),
   ISMS_INSTANCE_ID: z.string().min(1).optional(),
   ISMS_MAX_UPLOAD_MB: z.coerce.number().int().min(1).max(500).default(20),
+  ISMS_READ_MODEL_WRITE_LEASE_MS: z.coerce.number().int().min(1000).max(600_000).optional(),
 });
 
 /** Reads a service's configuration from the environment (names as in `.infra/env`). */
@@ -62,6 +63,9 @@ export function loadServiceConfig(context: ServiceContext, env: NodeJS.ProcessEn
       mongoUrl: e.MONGO_URL,
       instanceId: e.ISMS_INSTANCE_ID ?? `${hostname()}-${process.pid}`,
       ...(e.ISMS_DEPLOYMENT ? { deployment: e.ISMS_DEPLOYMENT } : {}),
+      ...(e.ISMS_READ_MODEL_WRITE_LEASE_MS
+        ? { readModelWriteLeaseMs: e.ISMS_READ_MODEL_WRITE_LEASE_MS }
+        : {}),
     },
   };
 }

@@ -7,7 +7,7 @@ import mongoose from 'mongoose';
 import pg from 'pg';
 import { HmacTokenAuthority, loadOrCreateSigningSecret } from '@isms/auth';
 import type { RunningServiceProcess, ServiceName } from './topology.js';
-import { readInfraEnv, stopProcess, up } from './topology.js';
+import { isAlive, readInfraEnv, startService, stopProcess, up, waitHealthy } from './topology.js';
 
 export interface Reply {
   readonly status: number;
@@ -23,6 +23,10 @@ export interface TestTopology {
   readonly env: Readonly<Record<string, string>>;
   readonly platformAdminId: string;
   token(sub: string, tid?: string): Promise<string>;
+  /** Kills a service process at once (SIGKILL: no shutdown hook runs). */
+  kill(service: ServiceName): Promise<void>;
+  /** Starts a service again on its port and waits until it is healthy. */
+  restart(service: ServiceName): Promise<void>;
   call(
     service: ServiceName,
     method: string,
@@ -72,6 +76,15 @@ export async function startTestTopology(services: readonly ServiceName[]): Promi
   const ports: Partial<Record<ServiceName, number>> = {};
   for (const name of services) ports[name] = await freePort();
   let running: RunningServiceProcess[] = [];
+  const options = {
+    env: { ...env, LOG_LEVEL: 'warn' },
+    deployment,
+    dataDir,
+    stateDir,
+    ports,
+    services,
+    readyTimeoutMs: 240_000,
+  };
   const close = async () => {
     await Promise.all(running.map((s) => stopProcess(s.pid, 10_000)));
     await dropDeployment(env, deployment, services).catch((error: unknown) =>
@@ -80,27 +93,35 @@ export async function startTestTopology(services: readonly ServiceName[]): Promi
     rmSync(dataDir, { recursive: true, force: true });
   };
   try {
-    running = await up({
-      env: { ...env, LOG_LEVEL: 'warn' },
-      deployment,
-      dataDir,
-      stateDir,
-      ports,
-      services,
-      readyTimeoutMs: 240_000,
-    });
+    running = await up(options);
   } catch (error) {
     await close();
     throw error;
   }
   const bootstrap = JSON.parse(readFileSync(join(dataDir, 'secrets', 'bootstrap.json'), 'utf8'));
-  const byName = Object.fromEntries(running.map((s) => [s.name, s]));
+  const byName: Record<string, RunningServiceProcess> = Object.fromEntries(
+    running.map((s) => [s.name, s]),
+  );
   return {
     deployment,
     dataDir,
     services: byName,
     env,
     platformAdminId: bootstrap.platformAdministratorId as string,
+    kill: async (service) => {
+      const target = byName[service];
+      if (!target) throw new Error(`${service} is not part of this topology`);
+      process.kill(target.pid, 'SIGKILL');
+      const deadline = Date.now() + 10_000;
+      while (isAlive(target.pid) && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 50));
+    },
+    restart: async (service) => {
+      const started = startService(service, options);
+      running = [...running.filter((s) => s.name !== service), started];
+      byName[service] = started;
+      await waitHealthy(started, options.readyTimeoutMs);
+    },
     token: async (sub, tid) => (await authority.issue({ sub, ...(tid ? { tid } : {}) })).token,
     call: async (service, method, path, token, body, headers = {}) => {
       const target = byName[service];
