@@ -47,7 +47,16 @@ export type Verification =
       readonly firstInvalidRevision: number;
       readonly firstInvalidEventId: string;
     }
-  | { readonly status: 'chain-broken-later'; readonly firstInvalidRevision: number };
+  | { readonly status: 'chain-broken-later'; readonly firstInvalidRevision: number }
+  | { readonly status: 'unverifiable'; readonly detail: string };
+
+const NOT_HERE =
+  'The stream is not in the event store this service can read (a service fed from other contexts’ topics verifies in the publishing service).';
+
+/** A stream with no stored event proves nothing: it is not "verified". */
+function unverifiable(chain: ChainVerification): boolean {
+  return chain.valid && chain.eventsChecked === 0;
+}
 
 /**
  * Reporting's queries: who may see what (tenant, subtree, an auditor's scopes), read models live
@@ -236,11 +245,13 @@ export class ReportingService {
       verification: verificationOf(chains.get(doc.streamId)!, doc.streamRevision),
     }));
     const broken = [...chains.values()].filter((c) => !c.valid);
+    const unknown = [...chains.values()].filter(unverifiable);
     return {
       asOf: data.now.toISOString(),
       verification: {
         streamsChecked: chains.size,
-        allVerified: broken.length === 0,
+        allVerified: broken.length === 0 && unknown.length === 0,
+        unverifiableStreams: unknown.length,
         brokenStreams: broken.map((c) => ({
           streamId: c.streamId,
           firstInvalid: c.firstInvalid ?? null,
@@ -265,12 +276,14 @@ export class ReportingService {
       });
     const chains = await this.verifyStreams(decisions.map((d) => d.streamId));
     const broken = [...chains.values()].filter((c) => !c.valid);
+    const unknown = [...chains.values()].filter(unverifiable);
     return {
       verifiedAt: this.clock.now().toISOString(),
       decisions: decisions.length,
       streamsChecked: chains.size,
       eventsChecked: [...chains.values()].reduce((n, c) => n + c.eventsChecked, 0),
-      allVerified: broken.length === 0,
+      allVerified: broken.length === 0 && unknown.length === 0,
+      unverifiableStreams: unknown.length,
       brokenStreams: broken.map((c) => ({
         streamId: c.streamId,
         firstInvalid: c.firstInvalid ?? null,
@@ -464,16 +477,19 @@ export class ReportingService {
   async projectionStatus(principal: Principal) {
     await this.assertOperator(principal);
     const statuses = await this.projections.status();
-    return statuses
-      .filter((s) => REPORTING_PROJECTION_NAMES.includes(s.name))
-      .map(({ name, state, checkpoint, headPosition, lag, eventsApplied }) => ({
-        name,
-        state,
-        checkpoint,
-        headPosition,
-        lag,
-        eventsApplied,
-      }));
+    return (
+      statuses
+        // In a service fed from other contexts' topics, a read model reports as `<name>@<feed>`.
+        .filter((s) => REPORTING_PROJECTION_NAMES.includes(s.name.split('@')[0] ?? s.name))
+        .map(({ name, state, checkpoint, headPosition, lag, eventsApplied }) => ({
+          name,
+          state,
+          checkpoint,
+          headPosition,
+          lag,
+          eventsApplied,
+        }))
+    );
   }
 
   async rebuild(principal: Principal, name: string) {
@@ -489,7 +505,9 @@ export class ReportingService {
   }
 }
 
-function verificationOf(chain: ChainVerification, revision: number): Verification {
+/** How one decision stands, given its stream’s chain verification. */
+export function verificationOf(chain: ChainVerification, revision: number): Verification {
+  if (unverifiable(chain)) return { status: 'unverifiable', detail: NOT_HERE };
   if (chain.valid) return { status: 'verified' };
   const first = chain.firstInvalid;
   if (!first)
