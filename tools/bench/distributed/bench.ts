@@ -1,0 +1,249 @@
+/**
+ * Distributed benchmark (issue 9): governance, risk and reporting as separate processes on the
+ * servers of tools/infra, fresh schemas/databases/topics per run (removed afterwards).
+ *
+ *   node --import @swc-node/register/esm-register tools/bench/distributed/bench.ts
+ *   BENCH_RATE=20 BENCH_SECONDS=10 BENCH_PROPAGATION_SAMPLES=50 (defaults)
+ *
+ * Measures, over HTTP as a client sees it:
+ * - command latency of `POST /api/risk/risks` (identify a risk: append to PostgreSQL, project to
+ *   FerretDB, answer after the service's own read model has it), closed loop (one client, as fast
+ *   as it goes) and open loop at BENCH_RATE commands/s;
+ * - end-to-end propagation: from the risk service's answer to the group report of the reporting
+ *   service counting the new risk (relay → Kafka → consumer → FerretDB → report), polled every 5 ms.
+ */
+import type { Reply, TestTopology } from '../../topology/src/e2e-support.js';
+import { eventually, expectStatus, startTestTopology } from '../../topology/src/e2e-support.js';
+
+const RATE = Number(process.env['BENCH_RATE'] ?? 20);
+const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 10);
+const SAMPLES = Number(process.env['BENCH_PROPAGATION_SAMPLES'] ?? 50);
+
+function percentiles(values: number[]) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (p: number) =>
+    sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+  return {
+    n: sorted.length,
+    p50: round(at(50)),
+    p95: round(at(95)),
+    p99: round(at(99)),
+    max: round(sorted[sorted.length - 1]!),
+  };
+}
+const round = (x: number) => Math.round(x * 10) / 10;
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const t: TestTopology = await startTestTopology([
+    'governance-service',
+    'risk-service',
+    'reporting-service',
+  ]);
+  console.error(`topology up in ${Date.now() - started} ms (deployment ${t.deployment})`);
+  try {
+    const tokens: Record<string, string> = { platform: await t.token(t.platformAdminId) };
+    const ids: Record<string, string> = {};
+    const created = async (reply: Promise<Reply>) => expectStatus(await reply, 201).body;
+    const tenant = await created(
+      t.call('governance-service', 'POST', '/api/tenants', tokens['platform'], {
+        name: 'Bench Group',
+        groupAdmin: { displayName: 'Admin', email: 'admin@bench.example' },
+      }),
+    );
+    const tenantId = tenant['tenantId'] as string;
+    ids['root'] = tenant['rootOrgUnitId'] as string;
+    tokens['admin'] = await t.token(
+      (tenant['groupAdmin'] as { personId: string }).personId,
+      tenantId,
+    );
+    ids['fr'] = (
+      await created(
+        t.call('governance-service', 'POST', '/api/org-units', tokens['admin'], {
+          parentId: ids['root'],
+          kind: 'subsidiary',
+          name: 'Bench France',
+        }),
+      )
+    )['orgUnitId'] as string;
+    for (const [key, role, unit] of [
+      ['ciso', 'ciso', 'root'],
+      ['isms', 'isms-manager', 'fr'],
+    ] as const) {
+      ids[key] = (
+        await created(
+          t.call('governance-service', 'POST', '/api/people', tokens['admin'], {
+            displayName: key,
+            email: `${key}@bench.example`,
+            homeOrgUnitId: ids[unit],
+          }),
+        )
+      )['personId'] as string;
+      await created(
+        t.call(
+          'governance-service',
+          'POST',
+          `/api/people/${ids[key]}/role-bindings`,
+          tokens['admin'],
+          {
+            role,
+            orgUnitId: ids[unit],
+          },
+        ),
+      );
+      tokens[key] = await t.token(ids[key]!, tenantId);
+    }
+    ids['scope'] = (
+      await created(
+        t.call('governance-service', 'POST', '/api/scopes', tokens['admin'], {
+          name: 'Bench scope',
+          description: 'Everything',
+          ownerOrgUnitId: ids['fr'],
+          includedOrgUnitIds: [ids['fr']],
+          locations: ['HQ'],
+          exclusions: [],
+          interfacesAndDependencies: [],
+          internalIssues: [],
+          externalIssues: [],
+          interestedParties: [],
+        }),
+      )
+    )['scopeId'] as string;
+    const labels = (n: string[]) => n.map((label) => ({ label, description: label }));
+    await eventually(async () => {
+      expectStatus(
+        await t.call(
+          'risk-service',
+          'PUT',
+          `/api/risk/methodologies/${ids['root']}`,
+          tokens['ciso'],
+          {
+            definition: {
+              likelihoodScale: labels(['1', '2', '3']),
+              impactScale: labels(['1', '2', '3']),
+              levels: [
+                {
+                  id: 'low',
+                  label: 'Low',
+                  description: 'l',
+                  acceptableBy: ['risk-owner'],
+                  reviewIntervalDays: 365,
+                },
+                {
+                  id: 'high',
+                  label: 'High',
+                  description: 'h',
+                  acceptableBy: ['ciso'],
+                  reviewIntervalDays: 90,
+                },
+              ],
+              matrix: [
+                ['low', 'low', 'high'],
+                ['low', 'high', 'high'],
+                ['high', 'high', 'high'],
+              ],
+            },
+            reason: 'Bench methodology',
+          },
+        ),
+        200,
+      );
+    });
+    ids['asset'] = (
+      await created(
+        t.call('risk-service', 'POST', '/api/risk/assets', tokens['isms'], {
+          name: 'CRM',
+          description: 'Customer data',
+          assetType: 'information',
+          ownerPersonId: ids['isms'],
+          orgUnitId: ids['fr'],
+          classification: 'confidential',
+          requirements: { confidentiality: 'high', integrity: 'high', availability: 'medium' },
+        }),
+      )
+    )['assetId'] as string;
+    let n = 0;
+    const identify = async () => {
+      n += 1;
+      const t0 = performance.now();
+      const reply = await t.call('risk-service', 'POST', '/api/risk/risks', tokens['isms'], {
+        title: `Bench risk ${n}`,
+        assetIds: [ids['asset']],
+        ownerPersonId: ids['isms'],
+        orgUnitId: ids['fr'],
+        scopeId: ids['scope'],
+        threatCode: 'TH-07',
+        vulnerabilityCode: 'VU-05',
+      });
+      expectStatus(reply, 201, 'identify');
+      return performance.now() - t0;
+    };
+    for (let i = 0; i < 20; i++) await identify(); // warm-up
+
+    // Closed loop: one client, back to back.
+    const closed: number[] = [];
+    const closedStart = performance.now();
+    for (let i = 0; i < 200; i++) closed.push(await identify());
+    const closedRate = (200 / (performance.now() - closedStart)) * 1000;
+
+    // Open loop at RATE commands/s: one command every 1000/RATE ms, whatever the answers do.
+    const open: Promise<number>[] = [];
+    const openStart = performance.now();
+    for (let i = 0; i < RATE * SECONDS; i++) {
+      const due = openStart + (i * 1000) / RATE;
+      const wait = due - performance.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      open.push(identify());
+    }
+    const openLatencies = await Promise.all(open);
+    const openRate = (openLatencies.length / (performance.now() - openStart)) * 1000;
+
+    // Propagation: risk service answer → reporting group report counts it.
+    const openRisks = async () =>
+      (
+        (
+          await t.call(
+            'reporting-service',
+            'GET',
+            `/api/reporting/consolidation?orgUnitId=${ids['fr']}`,
+            tokens['ciso'],
+          )
+        ).body['totals'] as { risks: { open: number } }
+      ).risks.open;
+    await eventually(async () => {
+      if ((await openRisks()) !== n) throw new Error('reporting not caught up yet');
+    }, 120_000);
+    const propagation: number[] = [];
+    for (let i = 0; i < SAMPLES; i++) {
+      await identify();
+      const answered = performance.now();
+      for (;;) {
+        if ((await openRisks()) === n) break;
+        if (performance.now() - answered > 30_000) throw new Error('propagation took over 30 s');
+        await new Promise((r) => setTimeout(r, 5));
+      }
+      propagation.push(performance.now() - answered);
+    }
+    const result = {
+      machine: `${process.platform} ${process.arch}, node ${process.version}`,
+      commandLatencyMs: {
+        closedLoop: { ...percentiles(closed), commandsPerSecond: round(closedRate) },
+        openLoop: {
+          targetRate: RATE,
+          ...percentiles(openLatencies),
+          commandsPerSecond: round(openRate),
+        },
+      },
+      propagationMs: percentiles(propagation),
+      risksCreated: n,
+    };
+    console.log(JSON.stringify(result, null, 2));
+  } finally {
+    await t.close();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
