@@ -22,6 +22,8 @@ export const AuditStreamTypes = {
   AuditProgramme: 'audit-programme',
   /** One audit engagement with its checklist, findings, evidence requests and corrective actions. */
   AuditEngagement: 'audit-engagement',
+  /** One per ISMS scope: the certificates the certification body issued for it (decisions). */
+  AuditCertification: 'audit-certification',
 } as const;
 export type AuditStreamType = (typeof AuditStreamTypes)[keyof typeof AuditStreamTypes];
 
@@ -56,6 +58,11 @@ export const AuditEventTypes = {
   CorrectiveActionMarkedOverdue: 'audit.CorrectiveActionMarkedOverdue',
   CorrectiveActionImplemented: 'audit.CorrectiveActionImplemented',
   CorrectiveActionVerified: 'audit.CorrectiveActionVerified',
+
+  CertificateIssued: 'audit.CertificateIssued',
+  CertificateSuspended: 'audit.CertificateSuspended',
+  CertificateReinstated: 'audit.CertificateReinstated',
+  CertificateWithdrawn: 'audit.CertificateWithdrawn',
 } as const;
 export type AuditEventType = (typeof AuditEventTypes)[keyof typeof AuditEventTypes];
 
@@ -383,6 +390,65 @@ export interface CorrectiveActionVerifiedV1 {
   readonly verifiedAt: string;
 }
 
+// ─── Certification decisions (recorded after stage 2 or recertification) ────────────────────
+
+/** The scope's certification stream reuses the scope's uuid (one stream per ISMS scope). */
+export function auditCertificationStreamId(scopeId: string): string {
+  const key = scopeId.startsWith('isms-scope-') ? scopeId.slice('isms-scope-'.length) : scopeId;
+  return `${AuditStreamTypes.AuditCertification}-${key}`;
+}
+
+export const CERTIFIED_STANDARDS = ['ISO/IEC 27001:2022', 'ISO/IEC 27001:2013'] as const;
+export type CertifiedStandard = (typeof CERTIFIED_STANDARDS)[number];
+
+/** Engagement kinds after which a certification body issues a certificate. */
+export const CERTIFYING_ENGAGEMENT_KINDS = ['stage-2', 'recertification'] as const;
+
+/** A certificate is valid at most three years from its issue (one certification cycle). */
+export const CERTIFICATE_MAX_VALIDITY_YEARS = 3;
+
+/**
+ * The certification body's decision to certify the scope, as recorded by an internal auditor or
+ * the ISMS function. Expiry follows from `validUntil` (no event): on the day after, the
+ * certificate is no longer in force.
+ */
+export interface CertificateIssuedV1 {
+  readonly certificateId: string;
+  readonly scopeId: string;
+  /** The scope's owner org unit. */
+  readonly orgUnitId: string;
+  readonly certificationBody: string;
+  readonly certificateNumber: string;
+  /** `YYYY-MM-DD`. */
+  readonly issuedOn: string;
+  /** `YYYY-MM-DD`, inclusive; at most three years after `issuedOn`. */
+  readonly validUntil: string;
+  /** The reported (or closed) stage 2 or recertification engagement the decision rests on. */
+  readonly basedOnEngagementId: string;
+  readonly standard: CertifiedStandard;
+  /** A recertification supersedes the scope's certificate in force (only one per scope). */
+  readonly supersedesCertificateId?: string;
+  readonly reason: string;
+  readonly recordedBy: string;
+  readonly recordedAt: string;
+}
+
+interface CertificateDecisionV1 {
+  readonly certificateId: string;
+  readonly scopeId: string;
+  readonly orgUnitId: string;
+  readonly reason: string;
+  readonly decidedBy: string;
+  readonly decidedAt: string;
+}
+
+/** The certification body suspended the certificate: not in force until reinstated. */
+export type CertificateSuspendedV1 = CertificateDecisionV1;
+/** The suspension is lifted: in force again (until `validUntil`). */
+export type CertificateReinstatedV1 = CertificateDecisionV1;
+/** The certificate is withdrawn for good. */
+export type CertificateWithdrawnV1 = CertificateDecisionV1;
+
 type E<TType extends AuditEventType, TData> = { readonly type: TType; readonly data: TData };
 type A = typeof AuditEventTypes;
 
@@ -407,7 +473,11 @@ export type AuditEvent =
   | E<A['CorrectiveActionPlanned'], CorrectiveActionPlannedV1>
   | E<A['CorrectiveActionMarkedOverdue'], CorrectiveActionMarkedOverdueV1>
   | E<A['CorrectiveActionImplemented'], CorrectiveActionImplementedV1>
-  | E<A['CorrectiveActionVerified'], CorrectiveActionVerifiedV1>;
+  | E<A['CorrectiveActionVerified'], CorrectiveActionVerifiedV1>
+  | E<A['CertificateIssued'], CertificateIssuedV1>
+  | E<A['CertificateSuspended'], CertificateSuspendedV1>
+  | E<A['CertificateReinstated'], CertificateReinstatedV1>
+  | E<A['CertificateWithdrawn'], CertificateWithdrawnV1>;
 
 const AUDIT_EVENT_TYPE_SET: ReadonlySet<string> = new Set(Object.values(AuditEventTypes));
 

@@ -1,4 +1,10 @@
-import { AuditEventTypes, auditProgrammeStreamId, isAuditEvent, isNonconformity } from './audit.js';
+import {
+  AuditEventTypes,
+  auditCertificationStreamId,
+  auditProgrammeStreamId,
+  isAuditEvent,
+  isNonconformity,
+} from './audit.js';
 import { integrationEventName } from './governance.js';
 import { isRiskEvent } from './risk.js';
 
@@ -12,6 +18,12 @@ describe('audit contracts', () => {
 
   it('derives the per-scope programme stream id', () => {
     expect(auditProgrammeStreamId('isms-scope-0191')).toBe('audit-programme-0191');
+  });
+
+  it('derives the per-scope certification stream id and recognises certificate decisions', () => {
+    expect(auditCertificationStreamId('isms-scope-0191')).toBe('audit-certification-0191');
+    expect(isAuditEvent({ type: 'audit.CertificateIssued', data: {} })).toBe(true);
+    expect(isAuditEvent({ type: 'audit.CertificateWithdrawn', data: {} })).toBe(true);
   });
 
   it('recognises audit events and nothing else', () => {
