@@ -27,6 +27,8 @@ export interface TestTopology {
   kill(service: ServiceName): Promise<void>;
   /** Starts a service again on its port and waits until it is healthy. */
   restart(service: ServiceName): Promise<void>;
+  /** Starts one more instance of a service (same deployment, another port); waits until healthy. */
+  addInstance(service: ServiceName): Promise<RunningServiceProcess>;
   call(
     service: ServiceName,
     method: string,
@@ -121,6 +123,13 @@ export async function startTestTopology(services: readonly ServiceName[]): Promi
       running = [...running.filter((s) => s.name !== service), started];
       byName[service] = started;
       await waitHealthy(started, options.readyTimeoutMs);
+    },
+    addInstance: async (service) => {
+      const port = await freePort();
+      const extra = startService(service, { ...options, ports: { ...ports, [service]: port } });
+      running = [...running, extra];
+      await waitHealthy(extra, options.readyTimeoutMs);
+      return extra;
     },
     token: async (sub, tid) => (await authority.issue({ sub, ...(tid ? { tid } : {}) })).token,
     call: async (service, method, path, token, body, headers = {}) => {
