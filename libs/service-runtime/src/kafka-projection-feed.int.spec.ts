@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { Kafka, logLevel } from 'kafkajs';
 import type { Projection, RecordedEvent } from '@isms/event-sourcing';
 import { GovernanceStreamTypes } from '@isms/contracts';
 import { KafkaMessageBus } from '@isms/messaging';
@@ -46,7 +47,20 @@ describe('KafkaProjectionFeed on Kafka: other contextsâ€™ events into a serviceâ
   afterAll(async () => {
     await bus?.close();
     await offsets?.close();
-  });
+    // The topics of this run only (prefixed by its deployment name).
+    const admin = new Kafka({
+      clientId: 'feed-spec-cleanup',
+      brokers: brokers(),
+      logLevel: logLevel.NOTHING,
+    }).admin();
+    await admin.connect();
+    try {
+      const topics = (await admin.listTopics()).filter((name) => name.startsWith(`${deployment}.`));
+      if (topics.length > 0) await admin.deleteTopics({ topics });
+    } finally {
+      await admin.disconnect();
+    }
+  }, 30_000);
 
   it('applies each published event once, also when Kafka delivers it again; replays a reset read model', async () => {
     const events = new RecordedEventFactory({
