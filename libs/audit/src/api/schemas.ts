@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import {
   CERTIFICATION_CYCLES,
+  CERTIFIED_STANDARDS,
   CHECKLIST_RESULTS,
   ENGAGEMENT_KINDS,
   ENGAGEMENT_STATUSES,
@@ -197,3 +198,24 @@ export const ScopeParams = z.object({ scopeId: Id }).strict();
 export const EngagementParams = z.object({ engagementId: Id }).strict();
 export const FindingParams = z.object({ engagementId: Id, findingId: Id }).strict();
 export const RequestParams = z.object({ engagementId: Id, requestId: Id }).strict();
+
+// ─── Certification decisions ────────────────────────────────────────────────────────────────
+
+export const IssueCertificateBody = z
+  .object({
+    scopeId: Id,
+    certificationBody: Required(200, 'Name the certification body that decided'),
+    certificateNumber: Required(100, 'Give the number printed on the certificate'),
+    issuedOn: IsoDate,
+    validUntil: IsoDate.describe('At most three years after issuedOn'),
+    basedOnEngagementId: Id.describe('The reported or closed stage 2 / recertification engagement'),
+    standard: z.enum(CERTIFIED_STANDARDS),
+    reason: Reason,
+  })
+  .strict();
+
+export const CertificateListQuery = z
+  .object({ scopeId: Id.optional(), asOf: AsOfParam.optional() })
+  .strict();
+
+export const CertificateParams = z.object({ certificateId: Id }).strict();

@@ -4,6 +4,10 @@ import type {
   EngagementRecord,
   FindingRecord,
 } from '../domain/engagement/engagement.js';
+import type {
+  CertificateRecord,
+  CertificationState,
+} from '../domain/certification/certification.js';
 import type { ProgrammeState } from '../domain/programme/programme.js';
 
 /** The audit context's read models (precomputed documents, read with plain finds). */
@@ -15,7 +19,20 @@ export const AuditCollections = {
   SoaApplicability: 'audit_soa_applicability',
   /** Evidence records, from the controls context's published evidence events. */
   Evidence: 'audit_evidence',
+  /** One document per ISMS scope: the state of its certification stream. */
+  Certifications: 'audit_certifications',
+  /** One document per certificate (found by id for decisions, by scope for lists). */
+  Certificates: 'audit_certificates',
 } as const;
+
+export interface CertificationView extends CertificationState {
+  readonly tenantId: string;
+  readonly scopeId: string;
+}
+
+export interface CertificateView extends CertificateRecord {
+  readonly tenantId: string;
+}
 
 export type ProgrammeView = Extract<ProgrammeState, { status: 'established' }> & {
   readonly tenantId: string;
