@@ -36,8 +36,9 @@ async function main(): Promise<void> {
     console.log(`  ${s.name.padEnd(20)} ${s.url}  (pid ${s.pid}, log ${s.log})`);
   console.log(
     '\nAPI docs at <url>/docs, health at /health, metrics at /metrics.' +
-      '\nThe platform administrator and its one-time setup code are in the governance log;' +
-      '\nstop the services with: npm run stop:distributed',
+      '\nA platform administrator token (the services share data/topology/secrets):' +
+      '\n  ISMS_DATA_DIR=data/topology npm run token -- --platform-admin' +
+      '\nStop the services with: npm run stop:distributed',
   );
 }
 
