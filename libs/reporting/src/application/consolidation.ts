@@ -1,5 +1,7 @@
 import { correctiveActionOverdue } from '../projections/audit/audit.projection.js';
+import { certificateInForce } from '../projections/certificates/certificates.projection.js';
 import type {
+  CertificateDoc,
   DeviationDoc,
   EngagementDoc,
   EvidenceDoc,
@@ -41,7 +43,13 @@ export interface UnitCounters {
   readonly evidence: { readonly expired: number; readonly expiringWithin30Days: number };
   /** Justified exceptions from group controls; stale once the group control was revised since. */
   readonly exceptions: { readonly open: number; readonly stale: number };
-  readonly scopeCoverage: { readonly unitsInApprovedScope: number; readonly unitsOutside: number };
+  readonly scopeCoverage: {
+    readonly unitsInApprovedScope: number;
+    readonly unitsOutside: number;
+    /** Inside an approved scope whose certificate is in force on the report's day. */
+    readonly unitsCertified: number;
+    readonly unitsNotCertified: number;
+  };
   readonly audit: {
     /** Open findings by grade (major/minor nonconformity, observation, opportunity for improvement). */
     readonly openFindingsByGrade: Record<string, number>;
@@ -60,7 +68,24 @@ export interface UnitCoverage {
   readonly name: string;
   readonly kind: string;
   readonly inApprovedScope: boolean;
-  readonly scopes: readonly { scopeId: string; name: string; status: string }[];
+  /**
+   * True when an approved scope that includes the unit has a certificate in force on the report's
+   * day (suspended, withdrawn, superseded or expired certificates do not count).
+   */
+  readonly inCertifiedScope: boolean;
+  /** The certificate in force that covers the unit (the latest valid one if several scopes do). */
+  readonly certificate: UnitCertificate | null;
+  readonly scopes: readonly { scopeId: string; name: string; status: string; certified: boolean }[];
+}
+
+export interface UnitCertificate {
+  readonly certificateId: string;
+  readonly scopeId: string;
+  readonly certificationBody: string;
+  readonly certificateNumber: string;
+  readonly standard: string;
+  readonly issuedOn: string;
+  readonly validUntil: string;
 }
 
 export interface ConsolidationEntities {
@@ -93,23 +118,55 @@ export function scopeCoverage(scope: ScopeDoc, units: readonly OrgUnitDoc[]): Se
   return covered;
 }
 
+/**
+ * Per unit: the scopes covering it, whether one of them is approved, and whether an approved one
+ * has a certificate in force on `today` (the report's day).
+ */
 export function coverageOf(
   units: readonly OrgUnitDoc[],
   scopes: readonly ScopeDoc[],
+  certificates: readonly CertificateDoc[],
+  today: string,
 ): Map<string, UnitCoverage> {
-  const coverageByScope = scopes.map((scope) => ({ scope, covered: scopeCoverage(scope, units) }));
+  const inForce = new Map<string, CertificateDoc>();
+  for (const c of certificates) {
+    if (!certificateInForce(c, today)) continue;
+    const known = inForce.get(c.scopeId);
+    if (!known || known.validUntil < c.validUntil) inForce.set(c.scopeId, c);
+  }
+  const coverageByScope = scopes.map((scope) => ({
+    scope,
+    covered: scopeCoverage(scope, units),
+    certificate: scope.approvedVersion !== null ? inForce.get(scope.scopeId) : undefined,
+  }));
   const result = new Map<string, UnitCoverage>();
   for (const unit of units) {
     const covering = coverageByScope.filter((c) => c.covered.has(unit.orgUnitId));
+    const certified = covering
+      .flatMap((c) => (c.certificate ? [c.certificate] : []))
+      .sort((a, b) => b.validUntil.localeCompare(a.validUntil))[0];
     result.set(unit.orgUnitId, {
       orgUnitId: unit.orgUnitId,
       name: unit.name,
       kind: unit.kind,
       inApprovedScope: covering.some((c) => c.scope.approvedVersion !== null),
+      inCertifiedScope: certified !== undefined,
+      certificate: certified
+        ? {
+            certificateId: certified.certificateId,
+            scopeId: certified.scopeId,
+            certificationBody: certified.certificationBody,
+            certificateNumber: certified.certificateNumber,
+            standard: certified.standard,
+            issuedOn: certified.issuedOn,
+            validUntil: certified.validUntil,
+          }
+        : null,
       scopes: covering.map((c) => ({
         scopeId: c.scope.scopeId,
         name: c.scope.name,
         status: c.scope.status,
+        certified: c.certificate !== undefined,
       })),
     });
   }
@@ -142,6 +199,7 @@ export function countersFor(
   const plans = entities.testPlans.filter((p) => !p.retired);
   const liveEvidence = entities.evidence.filter((e) => !e.withdrawn && e.validUntil);
   const inScope = coverage.filter((c) => c.inApprovedScope).length;
+  const certified = coverage.filter((c) => c.inCertifiedScope).length;
   return {
     risks: {
       open: open.length,
@@ -184,7 +242,12 @@ export function countersFor(
       open: entities.deviations.filter((d) => !d.withdrawn).length,
       stale: entities.deviations.filter((d) => d.stale).length,
     },
-    scopeCoverage: { unitsInApprovedScope: inScope, unitsOutside: coverage.length - inScope },
+    scopeCoverage: {
+      unitsInApprovedScope: inScope,
+      unitsOutside: coverage.length - inScope,
+      unitsCertified: certified,
+      unitsNotCertified: coverage.length - certified,
+    },
     audit: auditCounters(entities, today, in30),
   };
 }
@@ -218,9 +281,10 @@ export interface ConsolidationReport {
     name: string;
     kind: string;
     inApprovedScope: boolean;
+    inCertifiedScope: boolean;
     counters: UnitCounters;
   }[];
-  /** Every unit of the subtree: inside an approved ISMS scope or not, and which. */
+  /** Every unit of the subtree: inside an approved (and a certified) ISMS scope or not, and which. */
   readonly coverage: readonly UnitCoverage[];
   /** What needs someone's attention, where (at most 100 of each, most urgent first). */
   readonly attention: {
@@ -276,19 +340,30 @@ export async function consolidation(
   );
   const ids = subtree.map((u) => u.orgUnitId);
   const inUnits = { orgUnitId: { $in: ids } };
-  const [risks, soas, soaLines, testPlans, evidence, scopes, findings, engagements, deviations] =
-    await Promise.all([
-      data.risks(inUnits),
-      data.soas(inUnits),
-      data.soaLines(inUnits),
-      data.testPlans(inUnits),
-      data.evidence(inUnits),
-      data.scopes(),
-      data.findings(inUnits),
-      data.engagements(inUnits),
-      data.deviations(inUnits),
-    ]);
-  const coverage = coverageOf(subtree, scopes);
+  const [
+    risks,
+    soas,
+    soaLines,
+    testPlans,
+    evidence,
+    scopes,
+    findings,
+    engagements,
+    deviations,
+    certificates,
+  ] = await Promise.all([
+    data.risks(inUnits),
+    data.soas(inUnits),
+    data.soaLines(inUnits),
+    data.testPlans(inUnits),
+    data.evidence(inUnits),
+    data.scopes(),
+    data.findings(inUnits),
+    data.engagements(inUnits),
+    data.deviations(inUnits),
+    data.certificates(),
+  ]);
+  const coverage = coverageOf(subtree, scopes, certificates, data.today);
   const depth = unit.path.length;
   const nameOf = (id: string) => byId.get(id)?.name ?? id;
   // Which child's subtree an entity's org unit lies in ('' = the unit itself).
@@ -327,6 +402,7 @@ export async function consolidation(
       name: child.name,
       kind: child.kind,
       inApprovedScope: coverage.get(child.orgUnitId)?.inApprovedScope ?? false,
+      inCertifiedScope: coverage.get(child.orgUnitId)?.inCertifiedScope ?? false,
       counters: countersFor(pick(child.orgUnitId), coverageIn(child.orgUnitId), data.today),
     })),
     coverage: [...coverage.values()],

@@ -1,6 +1,7 @@
 import type { Filter, ReadStore, StoredDocument } from '@isms/read-store';
 import { bodyOf } from '../projections/guarded.js';
 import type {
+  CertificateDoc,
   DecisionDoc,
   DeviationDoc,
   DocumentDoc,
@@ -75,6 +76,9 @@ export class ReportData {
   }
   findings(filter: Filter = {}): Promise<FindingDoc[]> {
     return this.all<FindingDoc>(RC.Findings, filter);
+  }
+  certificates(filter: Filter = {}): Promise<CertificateDoc[]> {
+    return this.all<CertificateDoc>(RC.Certificates, filter);
   }
   decisions(filter: Filter = {}): Promise<DecisionDoc[]> {
     return this.all<DecisionDoc>(RC.Decisions, filter);

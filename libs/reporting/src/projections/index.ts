@@ -11,6 +11,10 @@ import {
 } from './controls/controls.projection.js';
 import { AUDIT_PROJECTION, auditProjection } from './audit/audit.projection.js';
 import {
+  CERTIFICATES_PROJECTION,
+  certificatesProjection,
+} from './certificates/certificates.projection.js';
+import {
   DECISION_LOG_PROJECTION,
   decisionLogProjection,
 } from './decisions/decision-log.projection.js';
@@ -36,6 +40,7 @@ export * from './risk/risk.projection.js';
 export * from './controls/controls.projection.js';
 export * from './decisions/decision-log.projection.js';
 export * from './audit/audit.projection.js';
+export * from './certificates/certificates.projection.js';
 
 /** Reporting's read models, each rebuildable from the start and as of any point in history. */
 export const REPORTING_PROJECTIONS: readonly ProjectionFactory[] = [
@@ -49,6 +54,7 @@ export const REPORTING_PROJECTIONS: readonly ProjectionFactory[] = [
   evidenceProjection,
   deviationsProjection,
   auditProjection,
+  certificatesProjection,
   decisionLogProjection,
 ];
 
@@ -63,5 +69,6 @@ export const REPORTING_PROJECTION_NAMES: readonly string[] = [
   EVIDENCE_PROJECTION,
   DEVIATIONS_PROJECTION,
   AUDIT_PROJECTION,
+  CERTIFICATES_PROJECTION,
   DECISION_LOG_PROJECTION,
 ];

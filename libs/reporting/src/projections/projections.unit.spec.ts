@@ -1,12 +1,19 @@
 import type { RecordedEvent } from '@isms/event-sourcing';
 import type { Projection } from '@isms/event-sourcing';
-import { GovernanceEventTypes as G, GovernanceStreamTypes as GS } from '@isms/contracts';
+import {
+  AuditStreamTypes,
+  GovernanceEventTypes as G,
+  GovernanceStreamTypes as GS,
+  auditCertificationStreamId,
+} from '@isms/contracts';
 import { InMemoryReadStore } from '@isms/read-store';
 import { ReportData } from '../application/report-data.js';
 import { consolidation } from '../application/consolidation.js';
 import { readiness, riskRegister } from '../application/scope-reports.js';
 import {
   acceptanceStale,
+  certificateDecided,
+  certificateIssued,
   correctiveActionPlanned,
   deviationRecorded,
   groupControlDefined,
@@ -32,7 +39,14 @@ import {
 } from '../testing/events.js';
 import { REPORTING_PROJECTIONS } from './index.js';
 import { ReportingCollections as RC } from './read-models.js';
-import type { DecisionDoc, OrgUnitDoc, RiskDoc, SoaDoc, SoaLineDoc } from './read-models.js';
+import type {
+  CertificateDoc,
+  DecisionDoc,
+  OrgUnitDoc,
+  RiskDoc,
+  SoaDoc,
+  SoaLineDoc,
+} from './read-models.js';
 
 const TENANT = 'tenant-a';
 let position = 0;
@@ -518,5 +532,132 @@ describe('reports computed from the read models', () => {
       riskIds: ['risk-1'],
     });
     expect(register.heatMap.cells[0]).toMatchObject({ likelihood: 3, impact: 1 });
+  });
+});
+
+describe('certified scopes (certificates from the audit context’s certification decisions)', () => {
+  const CERT_STREAM = auditCertificationStreamId(SCOPE);
+  const cert = (event: { type: string; data: unknown }, at: string) =>
+    rec(CERT_STREAM, AuditStreamTypes.AuditCertification, event, { at, reason: 'CB decision' });
+  const all = new Set(['root', 'sub-a', 'site-a1', 'sub-b']);
+  const onDay = async (store: InMemoryReadStore, day: string) =>
+    (await consolidation(
+      new ReportData(store, TENANT, new Date(`${day}T09:00:00Z`)),
+      'root',
+      all,
+    ))!;
+  const certifiedUnits = (report: Awaited<ReturnType<typeof onDay>>) =>
+    report.coverage.filter((c) => c.inCertifiedScope).map((c) => c.orgUnitId);
+
+  it('a unit of an approved scope is certified from issuedOn through validUntil, not before, not after', async () => {
+    const events = history();
+    events.push(
+      cert(certificateIssued('cert-1', scopeA, '2026-03-20', '2029-03-19'), '2026-03-20T12:00:00Z'),
+    );
+    const { store } = await built(events);
+    const before = await onDay(store, '2026-03-19');
+    expect(certifiedUnits(before)).toEqual([]);
+    expect(before.totals.scopeCoverage).toMatchObject({
+      unitsInApprovedScope: 2,
+      unitsCertified: 0,
+      unitsNotCertified: 4,
+    });
+
+    const during = await onDay(store, '2026-04-15');
+    expect(certifiedUnits(during).sort()).toEqual(['site-a1', 'sub-a']);
+    const alpha = during.coverage.find((c) => c.orgUnitId === 'sub-a')!;
+    expect(alpha).toMatchObject({
+      inApprovedScope: true,
+      inCertifiedScope: true,
+      certificate: {
+        certificateId: 'cert-1',
+        scopeId: SCOPE,
+        certificationBody: 'Certif SA',
+        certificateNumber: 'IS-cert-1',
+        validUntil: '2029-03-19',
+      },
+      scopes: [{ scopeId: SCOPE, certified: true }],
+    });
+    expect(during.coverage.find((c) => c.orgUnitId === 'sub-b')).toMatchObject({
+      inApprovedScope: false,
+      inCertifiedScope: false,
+      certificate: null,
+    });
+    expect(during.children.map((c) => [c.name, c.inApprovedScope, c.inCertifiedScope])).toEqual([
+      ['Alpha', true, true],
+      ['Beta', false, false],
+    ]);
+    expect(during.totals.scopeCoverage).toEqual({
+      unitsInApprovedScope: 2,
+      unitsOutside: 2,
+      unitsCertified: 2,
+      unitsNotCertified: 2,
+    });
+    expect(during.children[0]!.counters.scopeCoverage).toMatchObject({
+      unitsCertified: 2,
+      unitsNotCertified: 0,
+    });
+
+    expect(certifiedUnits(await onDay(store, '2029-03-19'))).toHaveLength(2);
+    const expired = await onDay(store, '2029-03-20');
+    expect(certifiedUnits(expired)).toEqual([]);
+    expect(expired.coverage.find((c) => c.orgUnitId === 'sub-a')).toMatchObject({
+      inApprovedScope: true,
+      inCertifiedScope: false,
+    });
+  });
+
+  it('a suspended or withdrawn certificate does not certify; a reinstated one does again', async () => {
+    const events = history();
+    events.push(
+      cert(certificateIssued('cert-1', scopeA, '2026-03-20', '2029-03-19'), '2026-03-20T12:00:00Z'),
+      cert(certificateDecided('Suspended', 'cert-1', scopeA, '2026-04-01T10:00:00Z'), '2026-04-01'),
+    );
+    const suspended = await built(events);
+    expect(certifiedUnits(await onDay(suspended.store, '2026-04-15'))).toEqual([]);
+    events.push(
+      cert(
+        certificateDecided('Reinstated', 'cert-1', scopeA, '2026-04-10T10:00:00Z'),
+        '2026-04-10',
+      ),
+    );
+    const reinstated = await built(events);
+    expect(certifiedUnits(await onDay(reinstated.store, '2026-04-15'))).toHaveLength(2);
+    events.push(
+      cert(certificateDecided('Withdrawn', 'cert-1', scopeA, '2026-04-12T10:00:00Z'), '2026-04-12'),
+    );
+    const withdrawn = await built(events);
+    expect(certifiedUnits(await onDay(withdrawn.store, '2026-04-15'))).toEqual([]);
+    const doc = await withdrawn.store.collection<CertificateDoc>(RC.Certificates).get('cert-1');
+    expect(doc).toMatchObject({ status: 'withdrawn', scopeId: SCOPE });
+  });
+
+  it('a recertification supersedes the previous certificate; a redelivered event changes nothing', async () => {
+    const events = history();
+    const issued = cert(
+      certificateIssued('cert-1', scopeA, '2026-03-20', '2029-03-19'),
+      '2026-03-20T12:00:00Z',
+    );
+    events.push(
+      issued,
+      cert(
+        certificateIssued('cert-2', scopeA, '2029-02-01', '2032-01-31', {
+          supersedesCertificateId: 'cert-1',
+        }),
+        '2029-02-01T12:00:00Z',
+      ),
+    );
+    const { store, projections } = await built(events);
+    await feed(projections, [issued]);
+    const docs = await store.collection<CertificateDoc>(RC.Certificates).find({});
+    expect(docs.map((d) => [d.certificateId, d.status, d.supersededByCertificateId])).toEqual([
+      ['cert-1', 'superseded', 'cert-2'],
+      ['cert-2', 'issued', null],
+    ]);
+    const report = await onDay(store, '2030-01-01');
+    expect(report.coverage.find((c) => c.orgUnitId === 'sub-a')!.certificate).toMatchObject({
+      certificateId: 'cert-2',
+      validUntil: '2032-01-31',
+    });
   });
 });

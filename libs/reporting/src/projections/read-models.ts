@@ -36,6 +36,8 @@ export const ReportingCollections = {
   Findings: 'reporting_audit_findings',
   GroupControls: 'reporting_group_controls',
   Deviations: 'reporting_group_control_deviations',
+  /** Certificates per ISMS scope, from the audit context's certification decisions. */
+  Certificates: 'reporting_certificates',
 } as const;
 
 export interface OrgUnitDoc {
@@ -322,4 +324,24 @@ export interface GroupControlDoc {
   readonly title: string;
   readonly revision: number;
   readonly retired: boolean;
+}
+
+/**
+ * A certificate the certification body issued for an ISMS scope, as last decided (reporting's
+ * read model as of an instant holds the decisions up to it). Expiry is derived from `validUntil`.
+ */
+export interface CertificateDoc {
+  readonly tenantId: string;
+  readonly certificateId: string;
+  readonly scopeId: string;
+  readonly orgUnitId: string;
+  readonly certificationBody: string;
+  readonly certificateNumber: string;
+  readonly standard: string;
+  readonly issuedOn: string;
+  readonly validUntil: string;
+  readonly basedOnEngagementId: string;
+  readonly status: 'issued' | 'suspended' | 'withdrawn' | 'superseded';
+  readonly supersededByCertificateId: string | null;
+  readonly recordedAt: string;
 }

@@ -451,3 +451,45 @@ export const deviationRecorded = (groupControlId: string, orgUnitId: string) => 
     decidedBy: 'ciso',
   },
 });
+
+export const certificateIssued = (
+  certificateId: string,
+  scope: { scopeId: string; orgUnitId: string },
+  issuedOn: string,
+  validUntil: string,
+  extra: { certificateNumber?: string; supersedesCertificateId?: string } = {},
+) => ({
+  type: 'audit.CertificateIssued',
+  data: {
+    certificateId,
+    ...scope,
+    certificationBody: 'Certif SA',
+    certificateNumber: extra.certificateNumber ?? `IS-${certificateId}`,
+    issuedOn,
+    validUntil,
+    basedOnEngagementId: 'audit-engagement-stage2',
+    standard: 'ISO/IEC 27001:2022',
+    ...(extra.supersedesCertificateId
+      ? { supersedesCertificateId: extra.supersedesCertificateId }
+      : {}),
+    reason: 'Certification body decision',
+    recordedBy: 'auditor',
+    recordedAt: `${issuedOn}T12:00:00.000Z`,
+  },
+});
+
+export const certificateDecided = (
+  decision: 'Suspended' | 'Reinstated' | 'Withdrawn',
+  certificateId: string,
+  scope: { scopeId: string; orgUnitId: string },
+  at: string,
+) => ({
+  type: `audit.Certificate${decision}`,
+  data: {
+    certificateId,
+    ...scope,
+    reason: `Certificate ${decision.toLowerCase()} by the certification body`,
+    decidedBy: 'auditor',
+    decidedAt: at,
+  },
+});
