@@ -120,7 +120,8 @@ export async function startTestTopology(services: readonly ServiceName[]): Promi
     },
     restart: async (service) => {
       const started = startService(service, options);
-      running = [...running.filter((s) => s.name !== service), started];
+      const previous = byName[service];
+      running = [...running.filter((s) => s !== previous), started];
       byName[service] = started;
       await waitHealthy(started, options.readyTimeoutMs);
     },
