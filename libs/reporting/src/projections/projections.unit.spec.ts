@@ -654,6 +654,17 @@ describe('certified scopes (certificates from the audit context’s certificatio
       ['cert-1', 'superseded', 'cert-2'],
       ['cert-2', 'issued', null],
     ]);
+    const decisions = await store
+      .collection<DecisionDoc>(RC.Decisions)
+      .find({ subjectId: 'cert-2' });
+    expect(decisions.map((d) => [d.decision, d.summary, d.reason, d.scopeIds])).toEqual([
+      [
+        'Certificate issued',
+        'ISO/IEC 27001:2022 certificate IS-cert-2 by Certif SA, 2029-02-01 – 2032-01-31 (supersedes cert-1)',
+        'CB decision',
+        [SCOPE],
+      ],
+    ]);
     const report = await onDay(store, '2030-01-01');
     expect(report.coverage.find((c) => c.orgUnitId === 'sub-a')!.certificate).toMatchObject({
       certificateId: 'cert-2',

@@ -61,6 +61,10 @@ export const DECISION_LABELS: Readonly<Record<string, string>> = {
   [A.EvidenceRequestFlagged]: 'Evidence flagged by the auditor',
   [A.CorrectiveActionPlanned]: 'Corrective action planned',
   [A.CorrectiveActionVerified]: 'Corrective action verified',
+  [A.CertificateIssued]: 'Certificate issued',
+  [A.CertificateSuspended]: 'Certificate suspended',
+  [A.CertificateReinstated]: 'Certificate reinstated',
+  [A.CertificateWithdrawn]: 'Certificate withdrawn',
 };
 
 /** Streams whose events are never decisions (the access log, platform administration). */
@@ -188,6 +192,8 @@ export function summarise(event: RecordedEvent): string {
         return event.data.effective ? 'Found effective' : 'Found not effective: another attempt';
       case A.EngagementReported:
         return event.data.conclusion;
+      case A.CertificateIssued:
+        return `${event.data.standard} certificate ${event.data.certificateNumber} by ${event.data.certificationBody}, ${event.data.issuedOn} – ${event.data.validUntil}${event.data.supersedesCertificateId ? ` (supersedes ${event.data.supersedesCertificateId})` : ''}`;
       case A.ProgrammeSitesSampled:
         return `Year ${event.data.cycleYear}: ${event.data.sampledSiteOrgUnitIds.length} of ${event.data.siteCount} sites (at least ${event.data.requiredSampleSize})`;
       default:
@@ -201,6 +207,7 @@ function subjectOf(event: RecordedEvent): string {
   const data = (event.data ?? {}) as Data;
   return (
     str(data['riskId']) ??
+    str(data['certificateId']) ??
     str(data['findingId']) ??
     str(data['engagementId']) ??
     str(data['documentId']) ??
