@@ -13,3 +13,4 @@ export * from './projections.module.js';
 export * from './http-helpers.js';
 export * from './pagination.js';
 export * from './idempotency.js';
+export * from './openapi-docs.js';

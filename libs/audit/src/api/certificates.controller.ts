@@ -3,10 +3,9 @@ import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestj
 import type { z } from 'zod';
 import { CurrentPrincipal, RequirePermission } from '@isms/auth';
 import type { Principal } from '@isms/auth';
-import { ValidBody, ValidParams, ValidQuery } from '@isms/platform-nest';
+import { ApiProblems, ApiQueryFrom, ValidBody, ValidParams, ValidQuery } from '@isms/platform-nest';
 import { CertificatesService } from '../application/certificates.service.js';
 import type { CertificateDecisionKind } from '../application/certificates.service.js';
-import { ApiProblems, ApiQueryFrom } from './openapi.js';
 import {
   CertificateListQuery,
   CertificateParams,

@@ -4,9 +4,16 @@ import type { Request, Response } from 'express';
 import type { z } from 'zod';
 import { CurrentPrincipal, ExternalAuditorMayWrite, RequirePermission } from '@isms/auth';
 import type { Principal } from '@isms/auth';
-import { ValidBody, ValidParams, ValidQuery, ifMatchRevision, setETag } from '@isms/platform-nest';
+import {
+  ApiProblems,
+  ApiQueryFrom,
+  ifMatchRevision,
+  setETag,
+  ValidBody,
+  ValidParams,
+  ValidQuery,
+} from '@isms/platform-nest';
 import { EngagementsService } from '../application/engagements.service.js';
-import { ApiProblems, ApiQueryFrom } from './openapi.js';
 import {
   ActionPlanBody,
   AnswerEvidenceBody,

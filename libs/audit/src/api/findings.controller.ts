@@ -3,9 +3,8 @@ import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { z } from 'zod';
 import { CurrentPrincipal, RequirePermission } from '@isms/auth';
 import type { Principal } from '@isms/auth';
-import { ValidQuery } from '@isms/platform-nest';
+import { ApiProblems, ApiQueryFrom, ValidQuery } from '@isms/platform-nest';
 import { EngagementsService } from '../application/engagements.service.js';
-import { ApiProblems, ApiQueryFrom } from './openapi.js';
 import { FindingListQuery } from './schemas.js';
 
 @ApiTags('audit: findings and corrective actions')

@@ -4,11 +4,10 @@ import type { Response } from 'express';
 import type { z } from 'zod';
 import { CurrentPrincipal, RequirePermission } from '@isms/auth';
 import type { Principal } from '@isms/auth';
-import { ValidParams, ValidQuery } from '@isms/platform-nest';
+import { ApiProblems, ApiQueryFrom, ValidParams, ValidQuery } from '@isms/platform-nest';
 import { render } from '../application/exports.js';
 import type { ExportTable } from '../application/exports.js';
 import { ReportingService } from '../application/reporting.service.js';
-import { ApiProblems, ApiQueryFrom } from './openapi.js';
 import {
   AsOfQuery,
   ChangedSinceQuery,

@@ -3,9 +3,8 @@ import { ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { z } from 'zod';
 import { CurrentPrincipal, RequirePermission } from '@isms/auth';
 import type { Principal } from '@isms/auth';
-import { ValidBody, ValidQuery } from '@isms/platform-nest';
+import { ApiProblems, ApiQueryFrom, ValidBody, ValidQuery } from '@isms/platform-nest';
 import { CatalogueService } from '../application/catalogue.service.js';
-import { ApiProblems, ApiQueryFrom } from './openapi.js';
 import { AddThreatBody, AddVulnerabilityBody, AsOfQuery } from './schemas.js';
 
 @ApiTags('risk: threats and vulnerabilities')

@@ -1,7 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiBearerAuth, ApiQuery, ApiResponse } from '@nestjs/swagger';
 import { z } from 'zod';
-import { openApiSchema } from '@isms/platform-nest';
+import { openApiSchema } from './zod.js';
 
 const PROBLEM = {
   'application/problem+json': {
