@@ -1,0 +1,1 @@
+export * from './context-test-app.js';
