@@ -49,9 +49,18 @@ export interface ContextTestApp {
     streamId: string,
     streamType: string,
     events: { type: string; data: unknown }[],
-  ): Promise<void>;
+    by?: SeedActor,
+  ): Promise<number>;
   tenant(spec: TenantSpec): Promise<SeededTenant>;
   close(): Promise<void>;
+}
+
+/** Who the seeded events say decided, and why (default: a group admin, no reason). */
+export interface SeedActor {
+  readonly userId?: string;
+  readonly displayName?: string;
+  readonly role?: string;
+  readonly reason?: string;
 }
 
 export interface TenantSpec {
@@ -63,6 +72,8 @@ export interface TenantSpec {
   readonly people: Readonly<Record<string, readonly (readonly [Role, string])[]>>;
   /** ISMS scopes: id → included unit ids (owner = the first). */
   readonly scopes: Readonly<Record<string, readonly string[]>>;
+  /** Scopes left as drafts (never approved). */
+  readonly draftScopes?: readonly string[];
 }
 
 export interface SeededTenant {
@@ -83,6 +94,8 @@ export interface ContextTestAppOptions {
   readonly start?: string;
   /** Lifetime of the tokens `token()` issues (default: the issuer's); longer for tests that move the clock. */
   readonly tokenTtlSeconds?: number;
+  /** Opens the event store (default: embedded PGlite in memory), e.g. to keep its SQL client. */
+  readonly openEventStore?: (clock: ManualClock) => Promise<EventStore>;
 }
 
 export async function createContextTestApp(
@@ -90,7 +103,9 @@ export async function createContextTestApp(
 ): Promise<ContextTestApp> {
   const start = options.start ?? '2026-03-02T09:00:00.000Z';
   const clock = new ManualClock(start);
-  const store = await createEmbeddedEventStore({ dataDir: 'memory', clock });
+  const store = options.openEventStore
+    ? await options.openEventStore(clock)
+    : await createEmbeddedEventStore({ dataDir: 'memory', clock });
   const secretDir = mkdtempSync(join(tmpdir(), `isms-${options.context}-spec-`));
   const moduleRef = await Test.createTestingModule({
     imports: [
@@ -127,22 +142,28 @@ export async function createContextTestApp(
   const projections = app.get(ProjectionRegistry);
   const access = app.get(AccessService);
   const issuer = app.get<TokenIssuer>(TOKEN_ISSUER);
-  const metadata = () => ({
-    actor: { userId: 'seed', role: 'group-admin' },
+  const metadata = (by: SeedActor = {}) => ({
+    actor: {
+      userId: by.userId ?? 'seed',
+      role: by.role ?? 'group-admin',
+      ...(by.displayName ? { displayName: by.displayName } : {}),
+    },
+    ...(by.reason ? { reason: by.reason } : {}),
     correlationId: 'seed',
     occurredAt: clock.now().toISOString(),
   });
 
-  const seed: ContextTestApp['seed'] = async (tenantId, streamId, streamType, events) => {
+  const seed: ContextTestApp['seed'] = async (tenantId, streamId, streamType, events, by) => {
     const result = await store.append({
       tenantId,
       streamId,
       streamType,
       expectedRevision: 'any',
-      events: events.map((e): NewEvent => ({ ...e, metadata: metadata() })),
+      events: events.map((e): NewEvent => ({ ...e, metadata: metadata(by) })),
     });
     await access.waitForDirectory(result.lastGlobalPosition);
     await projections.waitUntilCaughtUp(result.lastGlobalPosition);
+    return result.lastGlobalPosition;
   };
 
   const token = async (tenantId: string, personId: string) =>
@@ -208,18 +229,27 @@ export async function createContextTestApp(
       };
       await seed(tenantId, scopeId, GovernanceStreamTypes.IsmsScope, [
         { type: G.IsmsScopeDrafted, data: { scopeId, version: 1, definition } },
-        {
-          type: G.IsmsScopeApproved,
-          data: {
-            scopeId,
-            version: 1,
-            approvedBy: 'seed',
-            approverRole: 'ciso',
-            reason: 'seed',
-            approvedAt: clock.now().toISOString(),
-          },
-        },
       ]);
+      if (spec.draftScopes?.includes(name)) continue;
+      await seed(
+        tenantId,
+        scopeId,
+        GovernanceStreamTypes.IsmsScope,
+        [
+          {
+            type: G.IsmsScopeApproved,
+            data: {
+              scopeId,
+              version: 1,
+              approvedBy: 'seed',
+              approverRole: 'ciso',
+              reason: 'seed',
+              approvedAt: clock.now().toISOString(),
+            },
+          },
+        ],
+        { userId: 'seed', role: 'ciso', reason: 'seed' },
+      );
     }
     return {
       tenantId,
