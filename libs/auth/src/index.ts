@@ -12,3 +12,4 @@ export * from './application/access.service.js';
 export * from './application/auth.guard.js';
 export * from './application/auditor-read.interceptor.js';
 export * from './auth.module.js';
+export * from './application/context-command-support.js';

@@ -1,25 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DomainRuleViolation, handleCommand, uuidV7Ids } from '@isms/event-sourcing';
-import type {
-  AsOf,
-  Clock,
-  Decider,
-  DomainEvent,
-  EventMetadata,
-  EventStore,
-  HandleCommandResult,
-} from '@isms/event-sourcing';
-import { AccessService, actingRole } from '@isms/auth';
+import { DomainRuleViolation } from '@isms/event-sourcing';
+import type { AsOf, Clock, EventStore } from '@isms/event-sourcing';
+import { AccessService, ContextCommandSupport, tenantOf } from '@isms/auth';
 import type { Permission, Principal } from '@isms/auth';
 import type { ReadStore, StoredDocument } from '@isms/read-store';
 import {
   CLOCK,
   EVENT_STORE,
   NotFoundProblem,
-  ProblemError,
   ProjectionRegistry,
   READ_STORE,
-  commandMetadata,
 } from '@isms/platform-nest';
 
 /**
@@ -27,48 +17,15 @@ import {
  * control, who acts and why, and read-your-writes.
  */
 @Injectable()
-export class AuditContext {
+export class AuditContext extends ContextCommandSupport {
   constructor(
-    @Inject(EVENT_STORE) readonly store: EventStore,
-    @Inject(CLOCK) readonly clock: Clock,
+    @Inject(EVENT_STORE) store: EventStore,
+    @Inject(CLOCK) clock: Clock,
     @Inject(READ_STORE) readonly readStore: ReadStore,
-    readonly projections: ProjectionRegistry,
-    readonly access: AccessService,
-  ) {}
-
-  now(): string {
-    return this.clock.now().toISOString();
-  }
-
-  newId(prefix: string): string {
-    return `${prefix}-${uuidV7Ids.next()}`;
-  }
-
-  metadata(principal: Principal, reason?: string): EventMetadata {
-    return commandMetadata({
-      actor: {
-        userId: principal.userId,
-        displayName: principal.displayName,
-        role: actingRole(principal),
-      },
-      clock: this.clock,
-      ...(reason !== undefined ? { reason } : {}),
-    });
-  }
-
-  /** Load → decide → append (If-Match honoured) → wait until the read models show it. */
-  async execute<S, C, E extends DomainEvent>(
-    stream: { tenantId: string; streamId: string; streamType: string },
-    decider: Decider<S, C, E>,
-    command: C,
-    metadata: EventMetadata,
-    expectedRevision?: number,
-  ): Promise<HandleCommandResult<S>> {
-    const result = await handleCommand(this.store, stream, decider, command, metadata, {
-      ...(expectedRevision !== undefined ? { expectedRevision } : {}),
-    });
-    await this.projections.waitUntilCaughtUp(result.lastGlobalPosition);
-    return result;
+    projections: ProjectionRegistry,
+    access: AccessService,
+  ) {
+    super(store, clock, projections, access);
   }
 
   /** The read models as they were at a point in history (for `?asOf=`), or as they are. */
@@ -124,19 +81,7 @@ export class AuditContext {
   }
 }
 
-/** The tenant a principal acts in (platform administrators have none). */
-export function tenantOf(principal: Principal): string {
-  if (principal.tenantId === undefined) {
-    throw new ProblemError(
-      403,
-      'forbidden',
-      'Forbidden',
-      'Platform administrators manage tenants; they do not act inside one.',
-      { reason: 'not-for-platform-administrators' },
-    );
-  }
-  return principal.tenantId;
-}
+export { tenantOf };
 
 /** A read-model document without the store's bookkeeping fields. */
 export function withoutMeta<T extends object>(document: StoredDocument<T>): T {

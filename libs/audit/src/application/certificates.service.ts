@@ -154,7 +154,7 @@ export class CertificatesService {
       },
       certification,
       command,
-      this.context.metadata(principal, command.reason),
+      this.context.metadata(principal, { reason: command.reason }),
     );
   }
 }

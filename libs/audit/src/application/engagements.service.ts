@@ -721,7 +721,7 @@ export class EngagementsService {
       { tenantId, streamId: engagementId, streamType: AuditStreamTypes.AuditEngagement },
       engagement,
       command,
-      this.context.metadata(principal, reason),
+      this.context.metadata(principal, { reason }),
       expectedRevision,
     );
     const view = await this.find(tenantId, engagementId);

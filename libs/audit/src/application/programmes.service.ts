@@ -195,7 +195,7 @@ export class ProgrammesService {
       },
       programme,
       command,
-      this.context.metadata(principal, reason),
+      this.context.metadata(principal, { reason }),
       expectedRevision,
     );
     return this.get(principal, scopeId);

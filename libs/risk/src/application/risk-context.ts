@@ -1,15 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DomainRuleViolation, handleCommand, uuidV7Ids } from '@isms/event-sourcing';
-import type {
-  AsOf,
-  Clock,
-  Decider,
-  DomainEvent,
-  EventMetadata,
-  EventStore,
-  HandleCommandResult,
-} from '@isms/event-sourcing';
-import { AccessLogService, AccessService, ForbiddenProblem, actingRole } from '@isms/auth';
+import { DomainRuleViolation } from '@isms/event-sourcing';
+import type { AsOf, Clock, EventStore } from '@isms/event-sourcing';
+import {
+  AccessLogService,
+  AccessService,
+  ForbiddenProblem,
+  ContextCommandSupport,
+  tenantOf,
+} from '@isms/auth';
 import type { Permission, Principal } from '@isms/auth';
 import type { Role } from '@isms/contracts';
 import type { ReadStore, StoredDocument } from '@isms/read-store';
@@ -17,10 +15,8 @@ import {
   CLOCK,
   EVENT_STORE,
   NotFoundProblem,
-  ProblemError,
   ProjectionRegistry,
   READ_STORE,
-  commandMetadata,
 } from '@isms/platform-nest';
 
 /**
@@ -29,53 +25,16 @@ import {
  * the answer leaves).
  */
 @Injectable()
-export class RiskContext {
+export class RiskContext extends ContextCommandSupport {
   constructor(
-    @Inject(EVENT_STORE) readonly store: EventStore,
-    @Inject(CLOCK) readonly clock: Clock,
+    @Inject(EVENT_STORE) store: EventStore,
+    @Inject(CLOCK) clock: Clock,
     @Inject(READ_STORE) readonly readStore: ReadStore,
-    readonly projections: ProjectionRegistry,
-    readonly access: AccessService,
+    projections: ProjectionRegistry,
+    access: AccessService,
     private readonly accessLog: AccessLogService,
-  ) {}
-
-  now(): string {
-    return this.clock.now().toISOString();
-  }
-
-  newId(prefix: string): string {
-    return `${prefix}-${uuidV7Ids.next()}`;
-  }
-
-  metadata(
-    principal: Principal,
-    options: { reason?: string; onBehalfOf?: string; role?: string } = {},
-  ): EventMetadata {
-    return commandMetadata({
-      actor: {
-        userId: principal.userId,
-        displayName: principal.displayName,
-        role: options.role ?? actingRole(principal),
-        ...(options.onBehalfOf ? { onBehalfOfOrgUnitId: options.onBehalfOf } : {}),
-      },
-      clock: this.clock,
-      ...(options.reason !== undefined ? { reason: options.reason } : {}),
-    });
-  }
-
-  /** Load → decide → append (If-Match honoured) → wait until the read models show it. */
-  async execute<S, C, E extends DomainEvent>(
-    stream: { tenantId: string; streamId: string; streamType: string },
-    decider: Decider<S, C, E>,
-    command: C,
-    metadata: EventMetadata,
-    expectedRevision?: number,
-  ): Promise<HandleCommandResult<S>> {
-    const result = await handleCommand(this.store, stream, decider, command, metadata, {
-      ...(expectedRevision !== undefined ? { expectedRevision } : {}),
-    });
-    await this.projections.waitUntilCaughtUp(result.lastGlobalPosition);
-    return result;
+  ) {
+    super(store, clock, projections, access);
   }
 
   /** The read models as they were at a point in history (for `?asOf=`), or as they are. */
@@ -187,19 +146,7 @@ export class RiskContext {
   }
 }
 
-/** The tenant a principal acts in (platform administrators have none). */
-export function tenantOf(principal: Principal): string {
-  if (principal.tenantId === undefined) {
-    throw new ProblemError(
-      403,
-      'forbidden',
-      'Forbidden',
-      'Platform administrators manage tenants; they do not act inside one.',
-      { reason: 'not-for-platform-administrators' },
-    );
-  }
-  return principal.tenantId;
-}
+export { tenantOf };
 
 /** For lists: the caller's tenant and, as `$in`, the org units they may see. */
 export function visibleUnits(
