@@ -4,10 +4,17 @@ import type { Request, Response } from 'express';
 import type { z } from 'zod';
 import { CurrentPrincipal, RequirePermission } from '@isms/auth';
 import type { Principal } from '@isms/auth';
-import { ValidBody, ValidParams, ValidQuery, ifMatchRevision, setETag } from '@isms/platform-nest';
+import {
+  ApiCommand,
+  ApiRead,
+  ifMatchRevision,
+  setETag,
+  ValidBody,
+  ValidParams,
+  ValidQuery,
+} from '@isms/platform-nest';
 import { CataloguesService } from '../application/catalogues.service.js';
 import { ControlsQueries } from '../application/controls-queries.service.js';
-import { ApiCommand, ApiRead } from './openapi.js';
 import {
   AddControlBody,
   CatalogueParams,

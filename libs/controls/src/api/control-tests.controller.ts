@@ -5,15 +5,16 @@ import type { z } from 'zod';
 import { CurrentPrincipal, RequirePermission } from '@isms/auth';
 import type { Principal } from '@isms/auth';
 import {
+  ApiCommand,
+  ApiRead,
+  ifMatchRevision,
   PageQuery,
+  setETag,
   ValidBody,
   ValidParams,
   ValidQuery,
-  ifMatchRevision,
-  setETag,
 } from '@isms/platform-nest';
 import { TestPlansService } from '../application/test-plans.service.js';
-import { ApiCommand, ApiRead } from './openapi.js';
 import {
   IdParams,
   ReasonBody,

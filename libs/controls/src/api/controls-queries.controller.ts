@@ -3,9 +3,8 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { z } from 'zod';
 import { CurrentPrincipal, RequirePermission } from '@isms/auth';
 import type { Principal } from '@isms/auth';
-import { ValidParams, ValidQuery } from '@isms/platform-nest';
+import { ApiRead, ValidParams, ValidQuery } from '@isms/platform-nest';
 import { ControlsQueries } from '../application/controls-queries.service.js';
-import { ApiRead } from './openapi.js';
 import { ProgressQuery, RiskParams } from './schemas.js';
 
 @ApiTags('control reports')

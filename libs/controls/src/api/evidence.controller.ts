@@ -16,21 +16,23 @@ import type { z } from 'zod';
 import { CurrentPrincipal, RequirePermission } from '@isms/auth';
 import type { Principal } from '@isms/auth';
 import {
-  RequestValidationError,
-  ValidBody,
-  ValidParams,
-  ValidQuery,
+  ApiCommand,
+  ApiProblemResponses,
+  ApiRead,
   ifMatchRevision,
   openApiSchema,
   parseOrThrow,
+  RequestValidationError,
   setETag,
+  ValidBody,
+  ValidParams,
+  ValidQuery,
 } from '@isms/platform-nest';
 import { EvidenceService } from '../application/evidence.service.js';
 import {
   EVIDENCE_CONTENT_TYPES,
   EVIDENCE_MAX_BYTES,
 } from '../domain/evidence-record/evidence-record.js';
-import { ApiCommand, ApiProblems, ApiRead } from './openapi.js';
 import {
   EvidenceMetadata,
   EvidenceQuery,
@@ -76,7 +78,7 @@ export class EvidenceController {
       'Upload evidence (multipart `file` + JSON `metadata`): title, type, source, collected-at, valid-until, controls; its SHA-256 is recorded',
   })
   @ApiCommand()
-  @ApiProblems(413, 415)
+  @ApiProblemResponses(413, 415)
   async upload(
     @CurrentPrincipal() principal: Principal,
     @UploadedFile() file: MultipartFile | undefined,

@@ -4,10 +4,18 @@ import type { Request, Response } from 'express';
 import type { z } from 'zod';
 import { CurrentPrincipal, RequirePermission } from '@isms/auth';
 import type { Principal } from '@isms/auth';
-import { ValidBody, ValidParams, ValidQuery, ifMatchRevision, setETag } from '@isms/platform-nest';
+import {
+  ApiCommand,
+  ApiProblemResponses,
+  ApiRead,
+  ifMatchRevision,
+  setETag,
+  ValidBody,
+  ValidParams,
+  ValidQuery,
+} from '@isms/platform-nest';
 import { AccessGrantsService } from '../application/access-grants.service.js';
 import { AccessLogQueries } from '../application/access-log.queries.js';
-import { ApiCommand, ApiProblems, ApiRead } from './openapi.js';
 import { AccessLogQuery, GrantAccessBody, GrantsQuery, IdParams, ReasonBody } from './schemas.js';
 
 @ApiTags('certification body access')
@@ -94,7 +102,7 @@ export class AccessLogController {
       'Every request external auditors made (what they read, what was refused), oldest first; filter by grantId',
   })
   @ApiRead()
-  @ApiProblems(400)
+  @ApiProblemResponses(400)
   auditorReads(
     @CurrentPrincipal() principal: Principal,
     @ValidQuery(AccessLogQuery) query: z.infer<typeof AccessLogQuery>,

@@ -3,9 +3,8 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { z } from 'zod';
 import { Authenticated, CurrentPrincipal, Public } from '@isms/auth';
 import type { Principal } from '@isms/auth';
-import { ValidBody } from '@isms/platform-nest';
+import { ApiProblemResponses, ValidBody } from '@isms/platform-nest';
 import { IdentityService } from '../application/identity.service.js';
-import { ApiProblems } from './openapi.js';
 import { IssueTokenBody, SetupBody } from './schemas.js';
 
 @ApiTags('auth')
@@ -22,7 +21,7 @@ export class AuthController {
     description:
       'Works once. Afterwards get tokens with `npm run token` on the server or POST /api/auth/tokens.',
   })
-  @ApiProblems(400, 401, 404, 410)
+  @ApiProblemResponses(400, 401, 404, 410)
   setup(@ValidBody(SetupBody) body: z.infer<typeof SetupBody>) {
     return this.identity.setup(body.setupCode);
   }
@@ -37,7 +36,7 @@ export class AuthController {
       'the person’s home unit) issues a token for that person; the platform administrator for a tenant’s ' +
       'group administrator. Every token issued for a tenant member is recorded in the access log.',
   })
-  @ApiProblems(400, 401, 403, 404, 422)
+  @ApiProblemResponses(400, 401, 403, 404, 422)
   issue(
     @CurrentPrincipal() principal: Principal,
     @ValidBody(IssueTokenBody) body: z.infer<typeof IssueTokenBody>,
@@ -49,7 +48,7 @@ export class AuthController {
   @Authenticated()
   @ApiBearerAuth()
   @ApiOperation({ summary: 'Who am I: role bindings with their permissions, or access grants' })
-  @ApiProblems(401)
+  @ApiProblemResponses(401)
   me(@CurrentPrincipal() principal: Principal) {
     return this.identity.me(principal);
   }

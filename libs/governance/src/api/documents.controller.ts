@@ -17,17 +17,19 @@ import type { z } from 'zod';
 import { CurrentPrincipal, RequirePermission } from '@isms/auth';
 import type { Principal } from '@isms/auth';
 import {
+  ApiCommand,
+  ApiProblemResponses,
+  ApiRead,
+  ifMatchRevision,
+  parseOrThrow,
+  ProblemError,
+  setETag,
   ValidBody,
   ValidParams,
   ValidQuery,
-  ifMatchRevision,
-  ProblemError,
-  parseOrThrow,
-  setETag,
 } from '@isms/platform-nest';
 import { ALLOWED_DOCUMENT_TYPES } from '../application/document-content-store.js';
 import { DocumentsService } from '../application/documents.service.js';
-import { ApiCommand, ApiProblems, ApiRead } from './openapi.js';
 import {
   AddVersionFields,
   ApproveVersionBody,
@@ -143,7 +145,7 @@ export class DocumentsController {
       'Upload a new version (multipart `file` + `changeSummary`); its SHA-256 is recorded in the event',
   })
   @ApiCommand()
-  @ApiProblems(413, 415)
+  @ApiProblemResponses(413, 415)
   async addVersion(
     @CurrentPrincipal() principal: Principal,
     @ValidParams(IdParams) params: z.infer<typeof IdParams>,

@@ -4,9 +4,16 @@ import type { Request, Response } from 'express';
 import type { z } from 'zod';
 import { CurrentPrincipal, RequirePermission } from '@isms/auth';
 import type { Principal } from '@isms/auth';
-import { ValidBody, ValidParams, ValidQuery, ifMatchRevision, setETag } from '@isms/platform-nest';
+import {
+  ApiCommand,
+  ApiRead,
+  ifMatchRevision,
+  setETag,
+  ValidBody,
+  ValidParams,
+  ValidQuery,
+} from '@isms/platform-nest';
 import { OrgStructureService } from '../application/org-structure.service.js';
-import { ApiCommand, ApiRead } from './openapi.js';
 import {
   AsOfQuery,
   CreateOrgUnitBody,

@@ -3,9 +3,8 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { z } from 'zod';
 import { CurrentPrincipal, RequirePermission } from '@isms/auth';
 import type { Principal } from '@isms/auth';
-import { ValidBody } from '@isms/platform-nest';
+import { ApiProblemResponses, ValidBody } from '@isms/platform-nest';
 import { PlatformService } from '../application/platform.service.js';
-import { ApiProblems } from './openapi.js';
 import { CreateTenantBody } from './schemas.js';
 
 @ApiTags('platform')
@@ -20,7 +19,7 @@ export class TenantsController {
     summary:
       'Create a tenant (an enterprise group) with its root org unit and first group administrator',
   })
-  @ApiProblems(400, 401, 403)
+  @ApiProblemResponses(400, 401, 403)
   create(
     @CurrentPrincipal() principal: Principal,
     @ValidBody(CreateTenantBody) body: z.infer<typeof CreateTenantBody>,
@@ -31,7 +30,7 @@ export class TenantsController {
   @Get()
   @RequirePermission('platform:tenants:manage')
   @ApiOperation({ summary: 'List tenants (platform administrators only)' })
-  @ApiProblems(401, 403)
+  @ApiProblemResponses(401, 403)
   async list() {
     return { items: await this.platform.listTenants() };
   }
