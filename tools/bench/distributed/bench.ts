@@ -3,12 +3,13 @@
  * servers of tools/infra, fresh schemas/databases/topics per run (removed afterwards).
  *
  *   node --import @swc-node/register/esm-register tools/bench/distributed/bench.ts
- *   BENCH_RATE=20 BENCH_SECONDS=10 BENCH_PROPAGATION_SAMPLES=50 (defaults)
+ *   BENCH_RATE=20 BENCH_SECONDS=10 BENCH_PROPAGATION_SAMPLES=50 BENCH_CLIENTS=8 (defaults)
  *
  * Measures, over HTTP as a client sees it:
  * - command latency of `POST /api/risk/risks` (identify a risk: append to PostgreSQL, project to
  *   FerretDB, answer after the service's own read model has it), closed loop (one client, as fast
- *   as it goes) and open loop at BENCH_RATE commands/s;
+ *   as it goes), open loop at BENCH_RATE commands/s, and saturated (BENCH_CLIENTS clients back
+ *   to back for BENCH_SECONDS: the most commands/s the risk service answers);
  * - end-to-end propagation: from the risk service's answer to the group report of the reporting
  *   service counting the new risk (relay → Kafka → consumer → FerretDB → report), polled every 5 ms.
  */
@@ -18,6 +19,7 @@ import { eventually, expectStatus, startTestTopology } from '../../topology/src/
 const RATE = Number(process.env['BENCH_RATE'] ?? 20);
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 10);
 const SAMPLES = Number(process.env['BENCH_PROPAGATION_SAMPLES'] ?? 50);
+const CLIENTS = Number(process.env['BENCH_CLIENTS'] ?? 8);
 
 function percentiles(values: number[]) {
   const sorted = [...values].sort((a, b) => a - b);
@@ -198,6 +200,17 @@ async function main(): Promise<void> {
     const openLatencies = await Promise.all(open);
     const openRate = (openLatencies.length / (performance.now() - openStart)) * 1000;
 
+    // Saturated: CLIENTS clients back to back for SECONDS: the throughput ceiling.
+    const saturated: number[] = [];
+    const saturatedStart = performance.now();
+    const saturatedEnd = saturatedStart + SECONDS * 1000;
+    await Promise.all(
+      Array.from({ length: CLIENTS }, async () => {
+        while (performance.now() < saturatedEnd) saturated.push(await identify());
+      }),
+    );
+    const saturatedRate = (saturated.length / (performance.now() - saturatedStart)) * 1000;
+
     // Propagation: risk service answer → reporting group report counts it.
     const openRisks = async () =>
       (
@@ -232,6 +245,11 @@ async function main(): Promise<void> {
           targetRate: RATE,
           ...percentiles(openLatencies),
           commandsPerSecond: round(openRate),
+        },
+        saturated: {
+          clients: CLIENTS,
+          ...percentiles(saturated),
+          commandsPerSecond: round(saturatedRate),
         },
       },
       propagationMs: percentiles(propagation),
