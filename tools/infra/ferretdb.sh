@@ -6,6 +6,7 @@
 #   up       build FerretDB once (cached by version), start it on the private PostgreSQL
 #            (database `ferretdb`, see tools/infra/postgres.sh), wait until it answers
 #   down     stop the FerretDB this script started
+#   kill     SIGKILL it (a crash, for fault tests)
 #   status   exit 0 when it answers a MongoDB ping, 1 otherwise
 #   prepare  only build and cache the binary (up.sh runs it in parallel with the Kafka fetch)
 #   url      print the MONGO_URL it serves
@@ -16,10 +17,15 @@
 # The binary is built from the Go module, not with `go install` (that binary panics at start:
 # the module zip lacks build/version/version.txt), and cached in
 # ${XDG_CACHE_HOME:-~/.cache}/isms-ledger/ferretdb-<version>/ferretdb.
-# State: .infra/ferretdb/; logs: .infra/logs/ferretdb.log and ferretdb-build.log.
+# State: .infra/ferretdb/ ($ISMS_INFRA_DIR/ferretdb/ when set); logs: .infra/logs/ferretdb.log
+# and ferretdb-build.log. Another instance: ISMS_INFRA_DIR, ISMS_FERRETDB_PORT and PGPORT (or
+# FERRETDB_POSTGRESQL_URL) name its state, its port and its PostgreSQL.
 set -Eeuo pipefail
+INFRA_NAME=ferretdb
+# shellcheck source=tools/infra/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+ROOT="$INFRA_REPO_ROOT"
 HERE="$ROOT/tools/infra/ferretdb"
 
 FERRETDB_VERSION="${ISMS_FERRETDB_VERSION:-v1.24.2}"
@@ -30,34 +36,15 @@ OUR_URL="mongodb://$HOST:$PORT/isms?directConnection=true"
 PG_URL="${FERRETDB_POSTGRESQL_URL:-postgres://isms:isms@127.0.0.1:${PGPORT:-5432}/ferretdb}"
 READY_TIMEOUT_MS="${ISMS_FERRETDB_READY_TIMEOUT_MS:-30000}"
 
-CACHE_ROOT="${ISMS_INFRA_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/isms-ledger}"
+CACHE_ROOT="$INFRA_CACHE"
 BIN_DIR="$CACHE_ROOT/ferretdb-$FERRETDB_VERSION"
 BIN="$BIN_DIR/ferretdb"
 
-INFRA_DIR="$ROOT/.infra"
-LOG_DIR="$INFRA_DIR/logs"
+LOG_DIR="$INFRA_LOG_DIR"
 STATE_DIR="$INFRA_DIR/ferretdb"
 PID_FILE="$STATE_DIR/ferretdb.pid"
 LOG="$LOG_DIR/ferretdb.log"
 BUILD_LOG="$LOG_DIR/ferretdb-build.log"
-
-say() { printf '[ferretdb] %s\n' "$*" >&2; }
-
-tail_log() { # file [lines]
-  if [[ -f "$1" ]]; then
-    printf '[ferretdb] ---- last %s lines of %s ----\n' "${2:-60}" "$1" >&2
-    tail -n "${2:-60}" "$1" | sed 's/^/[ferretdb] | /' >&2
-    printf '[ferretdb] ---- end of %s ----\n' "$1" >&2
-  fi
-}
-
-die() { # message [log file to show]
-  printf '[ferretdb] ERROR: %s\n' "$1" >&2
-  if [[ -n "${2:-}" ]]; then tail_log "$2" 60; fi
-  exit 1
-}
-
-port_open() { (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; }
 
 require_node_mongoose() {
   command -v node >/dev/null || die "node is not on PATH (needed for the ready check)"
@@ -151,14 +138,7 @@ build_locked() {
 }
 
 # Our FerretDB's pid, if the pid file names a live ferretdb started with our state dir.
-managed_pid() {
-  local pid
-  [[ -f "$PID_FILE" ]] || return 1
-  pid="$(cat "$PID_FILE")"
-  [[ "$pid" =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null || return 1
-  tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q -- "--state-dir=$STATE_DIR/state" || return 1
-  echo "$pid"
-}
+ferretdb_pid() { managed_pid "$PID_FILE" "--state-dir=$STATE_DIR/state"; }
 
 postgres_answers() {
   if command -v psql >/dev/null; then
@@ -170,36 +150,13 @@ postgres_answers() {
 
 start_ferretdb() {
   mkdir -p "$STATE_DIR/state"
-  if [[ -f "$LOG" && $(stat -c %s "$LOG") -gt 52428800 ]]; then mv -f "$LOG" "$LOG.1"; fi
+  rotate_log "$LOG"
   printf '\n===== %s starting FerretDB %s (isms tools/infra/ferretdb.sh) =====\n' \
     "$(date -u +%FT%TZ)" "$FERRETDB_VERSION" >>"$LOG"
-  # setsid: FerretDB outlives the shell (and process group) that ran `up`.
-  setsid bash -c 'echo $$ >"$0"; exec "$@"' "$PID_FILE" \
+  start_daemon "$PID_FILE" "$LOG" \
     "$BIN" --handler=postgresql --postgresql-url="$PG_URL" \
     --listen-addr="$HOST:$PORT" --debug-addr=- --state-dir="$STATE_DIR/state" \
-    --telemetry=disable --log-level=info \
-    >>"$LOG" 2>&1 </dev/null &
-  local i
-  for i in $(seq 1 50); do
-    [[ -s "$PID_FILE" ]] && break
-    sleep 0.1
-  done
-  cat "$PID_FILE"
-}
-
-stop_pid() { # pid
-  local pid=$1 i
-  kill -TERM "$pid" 2>/dev/null || return 0
-  for i in $(seq 1 40); do
-    kill -0 "$pid" 2>/dev/null || return 0
-    sleep 0.25
-  done
-  say "FerretDB $pid did not stop within 10 s; sending SIGKILL"
-  kill -KILL "$pid" 2>/dev/null || true
-  for i in $(seq 1 20); do
-    kill -0 "$pid" 2>/dev/null || return 0
-    sleep 0.25
-  done
+    --telemetry=disable --log-level=info
 }
 
 up() {
@@ -211,16 +168,16 @@ up() {
     return 0
   fi
   local pid
-  if pid="$(managed_pid)"; then
+  if pid="$(ferretdb_pid)"; then
     if ready_check "$OUR_URL" 10000 "$pid"; then
       say "already running (pid $pid); reusing it"
       return 0
     fi
     say "FerretDB pid $pid runs but does not answer; restarting it"
-    stop_pid "$pid"
+    stop_pid "$pid" 10
   fi
   rm -f "$PID_FILE"
-  if port_open "$HOST" "$PORT"; then
+  if port_open "$PORT"; then
     if ready_check "$OUR_URL" 10000; then
       say "a MongoDB-compatible server not started by this script answers on $HOST:$PORT; reusing it"
       return 0
@@ -245,34 +202,25 @@ up() {
     fi
     say "FerretDB not ready (attempt $attempt, ready-check exit $rc)"
     tail_log "$LOG" 30
-    stop_pid "$pid"
+    stop_pid "$pid" 10
     rm -f "$PID_FILE"
   done
   die "FerretDB did not become ready after two attempts (log tails above; full log: $LOG)"
 }
 
-down() {
+down() { # [kill]
   if [[ -n "${MONGO_URL:-}" ]]; then
     say "MONGO_URL is set: external server, nothing to stop"
     return 0
   fi
-  local pid
-  if pid="$(managed_pid)"; then
-    say "stopping pid $pid"
-    stop_pid "$pid"
-    kill -0 "$pid" 2>/dev/null && die "FerretDB pid $pid is still alive"
-    say "stopped"
-  else
-    say "not running (nothing started by this script)"
-  fi
-  rm -f "$PID_FILE"
+  stop_daemon "$PID_FILE" "--state-dir=$STATE_DIR/state" 10 "${1:-}"
 }
 
 status() {
   local url="${MONGO_URL:-$OUR_URL}" pid=""
   require_node_mongoose
   if [[ -z "${MONGO_URL:-}" ]]; then
-    pid="$(managed_pid || true)"
+    pid="$(ferretdb_pid || true)"
     if [[ -n "$pid" ]]; then say "process: pid $pid (managed by ferretdb.sh), log $LOG"; fi
   else
     say "external: MONGO_URL=$MONGO_URL"
@@ -287,11 +235,12 @@ status() {
 case "${1:-}" in
   up) up ;;
   down) down ;;
+  kill) down kill ;;
   status) status ;;
   prepare) prepare ;;
   url) echo "${MONGO_URL:-$OUR_URL}" ;;
   *)
-    echo "usage: $0 up|down|status|prepare|url" >&2
+    echo "usage: $0 up|down|kill|status|prepare|url" >&2
     exit 2
     ;;
 esac

@@ -5,6 +5,7 @@
 #
 #   up       fetch the broker jars if not cached, format storage once, start, wait until ready
 #   down     stop the broker this script started (SIGTERM, then SIGKILL after 30 s)
+#   kill     SIGKILL the broker this script started (a crash, for fault tests)
 #   status   exit 0 when the broker answers, 1 otherwise
 #   prepare  only fetch and cache the jars (up.sh runs it in parallel with the FerretDB build)
 #   topics   create topics idempotently (tools/infra/kafka/topics.mjs)
@@ -16,9 +17,16 @@
 # Jars: org.apache.kafka:kafka_2.13 and its runtime dependencies, copied by Maven into
 # ${XDG_CACHE_HOME:-~/.cache}/isms-ledger/kafka-<version>/libs (marker file .complete).
 # State: .infra/kafka/ (data, rendered server.properties, pid); logs: .infra/logs/kafka*.log.
+#
+# Another broker beside the usual one (a test that stops its broker must not stop the shared one):
+#   ISMS_INFRA_DIR=/tmp/x ISMS_KAFKA_PORT=19092 ISMS_KAFKA_CONTROLLER_PORT=19093 kafka.sh up|kill|…
+# (state and logs under $ISMS_INFRA_DIR; the cached jars are shared).
 set -Eeuo pipefail
+INFRA_NAME=kafka
+# shellcheck source=tools/infra/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+ROOT="$INFRA_REPO_ROOT"
 HERE="$ROOT/tools/infra/kafka"
 
 # 3.9.1: see infra/README.md ("Why Kafka 3.9.1").
@@ -29,12 +37,11 @@ BROKER_PORT="${ISMS_KAFKA_PORT:-9092}"
 CONTROLLER_PORT="${ISMS_KAFKA_CONTROLLER_PORT:-9093}"
 READY_TIMEOUT_MS="${ISMS_KAFKA_READY_TIMEOUT_MS:-60000}"
 
-CACHE_ROOT="${ISMS_INFRA_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/isms-ledger}"
+CACHE_ROOT="$INFRA_CACHE"
 KAFKA_HOME="$CACHE_ROOT/kafka-$KAFKA_VERSION"
 LIBS="$KAFKA_HOME/libs"
 
-INFRA_DIR="$ROOT/.infra"
-LOG_DIR="$INFRA_DIR/logs"
+LOG_DIR="$INFRA_LOG_DIR"
 STATE_DIR="$INFRA_DIR/kafka"
 DATA_DIR="$STATE_DIR/data"
 PROPS="$STATE_DIR/server.properties"
@@ -47,24 +54,6 @@ FORMAT_LOG="$LOG_DIR/kafka-format.log"
 JVM_OPTS=(-Xms256m -Xmx768m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:+ExitOnOutOfMemoryError
   -Djava.awt.headless=true -Dlog4j.configuration="file:$HERE/log4j.properties"
   -Dkafka.logs.dir="$LOG_DIR")
-
-say() { printf '[kafka] %s\n' "$*" >&2; }
-
-tail_log() { # file [lines]
-  if [[ -f "$1" ]]; then
-    printf '[kafka] ---- last %s lines of %s ----\n' "${2:-60}" "$1" >&2
-    tail -n "${2:-60}" "$1" | sed 's/^/[kafka] | /' >&2
-    printf '[kafka] ---- end of %s ----\n' "$1" >&2
-  fi
-}
-
-die() { # message [log file to show]
-  printf '[kafka] ERROR: %s\n' "$1" >&2
-  if [[ -n "${2:-}" ]]; then tail_log "$2" 80; fi
-  exit 1
-}
-
-port_open() { (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; }
 
 require_node_kafkajs() {
   command -v node >/dev/null || die "node is not on PATH (needed for the ready check)"
@@ -189,50 +178,13 @@ format_storage() {
 }
 
 # Our broker's pid, if the pid file names a live Kafka started with our properties.
-managed_pid() {
-  local pid
-  [[ -f "$PID_FILE" ]] || return 1
-  pid="$(cat "$PID_FILE")"
-  [[ "$pid" =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null || return 1
-  tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q "kafka.Kafka $PROPS" || return 1
-  echo "$pid"
-}
-
-rotate_log() {
-  if [[ -f "$LOG" && $(stat -c %s "$LOG") -gt 52428800 ]]; then
-    mv -f "$LOG" "$LOG.1"
-  fi
-}
+broker_pid() { managed_pid "$PID_FILE" "kafka.Kafka $PROPS"; }
 
 start_broker() {
-  rotate_log
+  rotate_log "$LOG"
   printf '\n===== %s starting Kafka %s (isms tools/infra/kafka.sh) =====\n' \
     "$(date -u +%FT%TZ)" "$KAFKA_VERSION" >>"$LOG"
-  # setsid: the broker outlives the shell (and process group) that ran `up`.
-  setsid bash -c 'echo $$ >"$0"; exec "$@"' "$PID_FILE" \
-    java "${JVM_OPTS[@]}" -cp "$LIBS/*" kafka.Kafka "$PROPS" \
-    >>"$LOG" 2>&1 </dev/null &
-  local i
-  for i in $(seq 1 50); do
-    [[ -s "$PID_FILE" ]] && break
-    sleep 0.1
-  done
-  cat "$PID_FILE"
-}
-
-stop_pid() { # pid
-  local pid=$1 i
-  kill -TERM "$pid" 2>/dev/null || return 0
-  for i in $(seq 1 60); do
-    kill -0 "$pid" 2>/dev/null || return 0
-    sleep 0.5
-  done
-  say "broker $pid did not stop within 30 s; sending SIGKILL"
-  kill -KILL "$pid" 2>/dev/null || true
-  for i in $(seq 1 20); do
-    kill -0 "$pid" 2>/dev/null || return 0
-    sleep 0.25
-  done
+  start_daemon "$PID_FILE" "$LOG" java "${JVM_OPTS[@]}" -cp "$LIBS/*" kafka.Kafka "$PROPS"
 }
 
 up() {
@@ -245,16 +197,16 @@ up() {
   fi
   require_node_kafkajs
   local pid
-  if pid="$(managed_pid)"; then
+  if pid="$(broker_pid)"; then
     if ready_check "$HOST:$BROKER_PORT" 15000 "$pid"; then
       say "already running (pid $pid); reusing it"
       return 0
     fi
     say "broker pid $pid runs but does not answer; restarting it"
-    stop_pid "$pid"
+    stop_pid "$pid" 30
   fi
   rm -f "$PID_FILE"
-  if port_open "$HOST" "$BROKER_PORT" || port_open "$HOST" "$CONTROLLER_PORT"; then
+  if port_open "$BROKER_PORT" || port_open "$CONTROLLER_PORT"; then
     if ready_check "$HOST:$BROKER_PORT" 10000; then
       say "a Kafka broker not started by this script answers on $HOST:$BROKER_PORT; reusing it"
       return 0
@@ -280,34 +232,25 @@ up() {
     fi
     say "broker not ready (attempt $attempt, ready-check exit $rc)"
     tail_log "$LOG" 30
-    stop_pid "$pid"
+    stop_pid "$pid" 30
     rm -f "$PID_FILE"
   done
   die "Kafka did not become ready after two attempts (log tails above; full log: $LOG)"
 }
 
-down() {
+down() { # [kill]
   if [[ -n "${KAFKA_BROKERS:-}" ]]; then
     say "KAFKA_BROKERS is set: external brokers, nothing to stop"
     return 0
   fi
-  local pid
-  if pid="$(managed_pid)"; then
-    say "stopping broker pid $pid"
-    stop_pid "$pid"
-    kill -0 "$pid" 2>/dev/null && die "broker pid $pid is still alive"
-    say "stopped"
-  else
-    say "not running (nothing started by this script)"
-  fi
-  rm -f "$PID_FILE"
+  stop_daemon "$PID_FILE" "kafka.Kafka $PROPS" 30 "${1:-}"
 }
 
 status() {
   local brokers="${KAFKA_BROKERS:-$HOST:$BROKER_PORT}" pid=""
   require_node_kafkajs
   if [[ -z "${KAFKA_BROKERS:-}" ]]; then
-    pid="$(managed_pid || true)"
+    pid="$(broker_pid || true)"
     if [[ -n "$pid" ]]; then say "process: pid $pid (managed by kafka.sh), log $LOG"; fi
   else
     say "external: KAFKA_BROKERS=$KAFKA_BROKERS"
@@ -324,6 +267,7 @@ cmd="${1:-}"
 case "$cmd" in
   up) up ;;
   down) down ;;
+  kill) down kill ;;
   status) status ;;
   prepare) prepare ;;
   topics)
@@ -332,7 +276,7 @@ case "$cmd" in
     ;;
   url) echo "${KAFKA_BROKERS:-$HOST:$BROKER_PORT}" ;;
   *)
-    echo "usage: $0 up|down|status|prepare|topics TOPIC...|url" >&2
+    echo "usage: $0 up|down|kill|status|prepare|topics TOPIC...|url" >&2
     exit 2
     ;;
 esac

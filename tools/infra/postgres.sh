@@ -2,7 +2,8 @@
 # A private PostgreSQL for tests and local runs, without Docker.
 #
 #   bash tools/infra/postgres.sh up      start (or reuse) it; prints DATABASE_URL on stdout
-#   bash tools/infra/postgres.sh down    stop the cluster this script started
+#   bash tools/infra/postgres.sh down    stop the cluster this script started (fast shutdown)
+#   bash tools/infra/postgres.sh kill    stop it in immediate mode (no checkpoint: a crash)
 #   bash tools/infra/postgres.sh status  exit 0 when it answers, 1 otherwise
 #   bash tools/infra/postgres.sh url     print the DATABASE_URL it serves
 #
@@ -13,7 +14,8 @@
 #   - our credentials answer  → reuse whatever serves them;
 #   - PostgreSQL not installed (no initdb/pg_ctl under /usr/lib/postgresql/*/bin) → apt-get it;
 #   - otherwise initdb (once) and pg_ctl start.
-# Data: .infra/postgres/data in the repository (gitignored). Debian's PostgreSQL refuses to run
+# Data: .infra/postgres/data in the repository (gitignored); $ISMS_INFRA_DIR/postgres/data when
+# ISMS_INFRA_DIR is set (with PGPORT: a second cluster, e.g. for a test that restarts it). Debian's PostgreSQL refuses to run
 # as root, so as root the cluster belongs to the `postgres` OS user, which must be able to reach
 # the directory; where a parent directory is closed to it, the data go to
 # /var/tmp/isms-ledger/postgres-<hash of the repo path> instead (printed at start).
@@ -44,7 +46,12 @@ pg_root() {
     echo "$local_root"
   else
     local hash
-    hash="$(printf '%s' "$INFRA_REPO_ROOT" | sha256sum | cut -c1-12)"
+    # The default directory keeps its historical name; another ISMS_INFRA_DIR gets its own.
+    if [ "$INFRA_DIR" = "$INFRA_DEFAULT_DIR" ]; then
+      hash="$(printf '%s' "$INFRA_REPO_ROOT" | sha256sum | cut -c1-12)"
+    else
+      hash="$(printf '%s' "$INFRA_DIR" | sha256sum | cut -c1-12)"
+    fi
     echo "/var/tmp/isms-ledger/postgres-$hash"
   fi
 }
@@ -195,14 +202,14 @@ cmd_up() {
   report_ready "$OUR_URL"
 }
 
-cmd_down() {
+cmd_down() { # [fast|immediate]
   if [ -n "${DATABASE_URL:-}" ]; then
     log "DATABASE_URL is set: not ours to stop"
     return
   fi
   if cluster_running; then
-    log "stopping"
-    as_owner "$(pg_bindir)/pg_ctl" -D "$(pg_root)/data" -m fast -w -t 60 stop >/dev/null
+    log "stopping (${1:-fast} mode)"
+    as_owner "$(pg_bindir)/pg_ctl" -D "$(pg_root)/data" -m "${1:-fast}" -w -t 60 stop >/dev/null
   else
     log "not running"
   fi
@@ -222,10 +229,11 @@ cmd_status() {
 case "${1:-}" in
 up) cmd_up ;;
 down) cmd_down ;;
+kill) cmd_down immediate ;;
 status) cmd_status ;;
 url) echo "${DATABASE_URL:-$OUR_URL}" ;;
 *)
-  echo "usage: $0 up|down|status|url" >&2
+  echo "usage: $0 up|down|kill|status|url" >&2
   exit 2
   ;;
 esac

@@ -10,14 +10,17 @@
 # MONGO_URL) is not started, only checked. On success the last lines on stdout are
 #   KAFKA_BROKERS=…  MONGO_URL=…  DATABASE_URL=…
 # (also written to .infra/env); progress goes to stderr, logs to .infra/logs/.
+# ISMS_INFRA_DIR (state, logs, env file), ISMS_KAFKA_PORT, ISMS_KAFKA_CONTROLLER_PORT,
+# ISMS_FERRETDB_PORT and PGPORT start a second set beside the usual one (see lib.sh).
 set -Eeuo pipefail
+INFRA_NAME=up
+# shellcheck source=tools/infra/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+ROOT="$INFRA_REPO_ROOT"
 INFRA="$ROOT/tools/infra"
-LOG_DIR="$ROOT/.infra/logs"
+LOG_DIR="$INFRA_LOG_DIR"
 mkdir -p "$LOG_DIR"
-
-say() { printf '[up] %s\n' "$*" >&2; }
 
 if [[ "${1:-}" == status ]]; then
   rc=0
@@ -69,4 +72,4 @@ say "all up in $((SECONDS - started)) s; logs in $LOG_DIR"
   echo "KAFKA_BROKERS=$kafka_brokers"
   echo "MONGO_URL=$mongo_url"
   echo "DATABASE_URL=$database_url"
-} | tee "$ROOT/.infra/env"
+} | tee "$INFRA_DIR/env"
