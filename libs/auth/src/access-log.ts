@@ -6,14 +6,17 @@ import { GovernanceEventTypes, GovernanceStreamTypes, accessLogStreamId } from '
 export type AccessLogEntry = Omit<AccessRecordedV1, 'entryId' | 'at'>;
 
 /**
- * Writes the access log into the event store, one stream per tenant: it is evidence, so it is
- * hash-chained and kept like every other event. Appends do not need the stream's revision.
+ * Writes the access log into the event store, one stream per tenant (and, in a service, per
+ * recording context: see accessLogStreamId): it is evidence, so it is hash-chained and kept like
+ * every other event. Appends do not need the stream's revision.
  */
 export class AccessLogRecorder {
   constructor(
     private readonly store: EventStore,
     private readonly clock: Clock,
     private readonly correlationId: () => string | undefined = () => undefined,
+    /** The context recording (a service); undefined in the embedded platform. */
+    private readonly recordedBy?: string,
   ) {}
 
   async record(tenantId: string, entry: AccessLogEntry, actor: Actor): Promise<number> {
@@ -46,7 +49,7 @@ export class AccessLogRecorder {
   ): Promise<number> {
     const result = await this.store.append({
       tenantId,
-      streamId: accessLogStreamId(tenantId),
+      streamId: accessLogStreamId(tenantId, this.recordedBy),
       streamType: GovernanceStreamTypes.AccessLog,
       expectedRevision: 'any',
       events: [

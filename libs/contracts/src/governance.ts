@@ -35,9 +35,19 @@ export function orgStructureStreamId(tenantId: string): string {
   return `${GovernanceStreamTypes.OrgStructure}-${tenantKey(tenantId)}`;
 }
 
-/** The stream holding a tenant's access log. */
-export function accessLogStreamId(tenantId: string): string {
-  return `${GovernanceStreamTypes.AccessLog}-${tenantKey(tenantId)}`;
+/**
+ * The stream holding a tenant's access log, as one event store records it. Where every context
+ * runs as a service, each records the reads and denials it served in its own store, under
+ * `recordedBy` (its context): `access-log-<tenant>-<context>`, so that the streams stay distinct
+ * when governance gathers them from every topic. The embedded platform (one store) passes none.
+ */
+export function accessLogStreamId(tenantId: string, recordedBy?: string): string {
+  const stream = `${GovernanceStreamTypes.AccessLog}-${tenantKey(tenantId)}`;
+  if (recordedBy === undefined) return stream;
+  if (!/^[a-z][a-z0-9]{0,30}$/.test(recordedBy)) {
+    throw new RangeError(`recordedBy must be a context name (a-z, 0-9), not "${recordedBy}"`);
+  }
+  return `${stream}-${recordedBy}`;
 }
 
 /** The tenant id under which platform-level streams (platform administrators) are stored. */

@@ -46,4 +46,13 @@ describe('per-tenant stream ids', () => {
     );
     expect(accessLogStreamId(tenantId)).toBe('access-log-0190f5a2-7c1e-7000-8000-000000000001');
   });
+
+  it('give each service its own access-log stream (the services record it in their own stores)', () => {
+    const tenantId = 'tenant-0190f5a2-7c1e-7000-8000-000000000001';
+    expect(accessLogStreamId(tenantId, 'risk')).toBe(
+      'access-log-0190f5a2-7c1e-7000-8000-000000000001-risk',
+    );
+    expect(accessLogStreamId(tenantId, 'reporting')).not.toBe(accessLogStreamId(tenantId, 'risk'));
+    expect(() => accessLogStreamId(tenantId, 'Risk Service')).toThrow(/context name/);
+  });
 });

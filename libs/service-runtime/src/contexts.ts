@@ -31,6 +31,14 @@ export const STREAM_TYPES_BY_CONTEXT: Readonly<Record<ServiceContext, readonly s
   reporting: [],
 };
 
+/**
+ * Stream types every service records in its own store, on its own behalf: the access log (the
+ * reads by external auditors and the denials each service served, a stream per tenant and
+ * service, see accessLogStreamId). Its contract is governance's, and governance's read model of
+ * it is fed from every service's topic, its own included.
+ */
+export const RECORDED_BY_EVERY_SERVICE: readonly string[] = [GovernanceStreamTypes.AccessLog];
+
 /** The context that records a stream type (undefined for a type no contract names). */
 export function publishingContextOf(streamType: string): ServiceContext | undefined {
   return SERVICE_CONTEXTS.find((context) => STREAM_TYPES_BY_CONTEXT[context].includes(streamType));

@@ -97,6 +97,54 @@ describe('the projection registry splits a read model by where its events are re
     expect(splitByOrigin(unknown, own, feed.foreignStreamTypes())).toEqual({ local: unknown });
   });
 
+  it('the access log, recorded by every service, is fed from every service’s topic (governance’s own included)', () => {
+    const governance = new KafkaProjectionFeed({
+      bus: new InProcessMessageBus(),
+      context: 'governance',
+      deployment: 'staging',
+      endOffsets: { fetch: async () => new Map() },
+    });
+    const log = projection([GovernanceStreamTypes.AccessLog]);
+    expect(governance.isOwnStreamType(GovernanceStreamTypes.AccessLog)).toBe(false);
+    expect(governance.isOwnStreamType(GovernanceStreamTypes.IsmsScope)).toBe(true);
+    expect(governance.foreignStreamTypes()).toContain(GovernanceStreamTypes.AccessLog);
+    const split = splitByOrigin(
+      log,
+      (type) => governance.isOwnStreamType(type),
+      governance.foreignStreamTypes(),
+    );
+    expect(split).toEqual({ foreign: [GovernanceStreamTypes.AccessLog] });
+    governance.attach(log, split.foreign!);
+    expect(governance.topics()).toEqual([
+      'staging.isms.audit.events.v1',
+      'staging.isms.controls.events.v1',
+      'staging.isms.governance.events.v1',
+      'staging.isms.reporting.events.v1',
+      'staging.isms.risk.events.v1',
+    ]);
+  });
+
+  it('a recorder gets every other context’s topic and joins the consumer group’s digest', () => {
+    const reporting = new KafkaProjectionFeed({
+      bus: new InProcessMessageBus(),
+      context: 'reporting',
+      endOffsets: { fetch: async () => new Map() },
+    });
+    reporting.attach({ ...projection(), name: 'scopes' }, [GovernanceStreamTypes.IsmsScope]);
+    const before = reporting.groupId();
+    reporting.record({ name: 'event-mirror', record: async () => undefined });
+    expect(reporting.groupId()).not.toBe(before);
+    expect(reporting.topics()).toEqual([
+      'isms.audit.events.v1',
+      'isms.controls.events.v1',
+      'isms.governance.events.v1',
+      'isms.risk.events.v1',
+    ]);
+    expect(() => reporting.record({ name: 'event-mirror', record: async () => undefined })).toThrow(
+      /Two recorders/,
+    );
+  });
+
   it('the consumer group changes with the read-model set, so a new read model starts from the beginning', () => {
     const a = new KafkaProjectionFeed({
       bus: new InProcessMessageBus(),

@@ -6,6 +6,7 @@ import type { ForeignEventFeed } from '@isms/platform-nest';
 import type { ServiceContext } from './contexts.js';
 import {
   publishingContextOf,
+  RECORDED_BY_EVERY_SERVICE,
   SERVICE_CONTEXTS,
   serviceEventsTopic,
   STREAM_TYPES_BY_CONTEXT,
@@ -28,6 +29,26 @@ export interface KafkaProjectionFeedOptions {
     error: unknown,
     context: { projection: string; event: RecordedEvent },
   ) => void;
+}
+
+/**
+ * Keeps every event other contexts published, as delivered (e.g. the reporting service's event
+ * mirror): called for each message of their topics before the read models get it, at least once
+ * (so it must be idempotent); a failure is retried like a read model's.
+ */
+export interface EventRecorder {
+  readonly name: string;
+  record(
+    event: RecordedEvent,
+    origin: { readonly context: ServiceContext; readonly topic: string },
+  ): Promise<void>;
+}
+
+interface AttachedRecorder {
+  readonly recorder: EventRecorder;
+  readonly topics: ReadonlySet<string>;
+  eventsRecorded: number;
+  lastError?: { message: string; attempts: number; at: string };
 }
 
 interface Attached {
@@ -53,6 +74,8 @@ interface Attached {
  */
 export class KafkaProjectionFeed implements ForeignEventFeed {
   private readonly attached = new Map<string, Attached>();
+  private readonly recorders = new Map<string, AttachedRecorder>();
+  private readonly contextOfTopic: ReadonlyMap<string, ServiceContext>;
   private readonly handled = new HandledOffsets();
   private subscription?: Subscription;
   private state: 'stopped' | 'live' = 'stopped';
@@ -60,28 +83,41 @@ export class KafkaProjectionFeed implements ForeignEventFeed {
 
   constructor(private readonly options: KafkaProjectionFeedOptions) {
     this.ownStreamTypes = new Set(STREAM_TYPES_BY_CONTEXT[options.context]);
+    this.contextOfTopic = new Map(
+      SERVICE_CONTEXTS.map((context) => [serviceEventsTopic(context, options.deployment), context]),
+    );
   }
 
   isOwnStreamType(streamType: string): boolean {
+    // Recorded by every service (the access log): a read model of it gathers every service's
+    // topic, this one's included, rather than this store alone.
+    if (RECORDED_BY_EVERY_SERVICE.includes(streamType)) return false;
     // A stream type no contract names is recorded here (it cannot come from anywhere else).
     return this.ownStreamTypes.has(streamType) || publishingContextOf(streamType) === undefined;
   }
 
   foreignStreamTypes(): readonly string[] {
-    return SERVICE_CONTEXTS.filter((context) => context !== this.options.context).flatMap(
-      (context) => STREAM_TYPES_BY_CONTEXT[context],
-    );
+    return [
+      ...new Set([
+        ...SERVICE_CONTEXTS.filter((context) => context !== this.options.context).flatMap(
+          (context) => STREAM_TYPES_BY_CONTEXT[context],
+        ),
+        ...RECORDED_BY_EVERY_SERVICE,
+      ]),
+    ];
+  }
+
+  /** The topics that carry a stream type: its context's, or every service's for the access log. */
+  topicsOf(streamType: string): string[] {
+    const contexts = RECORDED_BY_EVERY_SERVICE.includes(streamType)
+      ? SERVICE_CONTEXTS
+      : [publishingContextOf(streamType) as ServiceContext];
+    return contexts.map((context) => serviceEventsTopic(context, this.options.deployment));
   }
 
   attach(projection: Projection, streamTypes: readonly string[]): void {
     if (this.state !== 'stopped') throw new Error('Attach projections before the feed starts');
-    const topics = [
-      ...new Set(
-        streamTypes.map((type) =>
-          serviceEventsTopic(publishingContextOf(type) as string, this.options.deployment),
-        ),
-      ),
-    ].sort();
+    const topics = [...new Set(streamTypes.flatMap((type) => this.topicsOf(type)))].sort();
     this.attached.set(projection.name, {
       projection,
       streamTypes: new Set(streamTypes),
@@ -90,10 +126,28 @@ export class KafkaProjectionFeed implements ForeignEventFeed {
     });
   }
 
+  /**
+   * Gives `recorder` every event of the other contexts' topics, before the read models (called
+   * before the feed starts; it joins the consumer group's digest, so it starts from the beginning).
+   */
+  record(recorder: EventRecorder): void {
+    if (this.state !== 'stopped') throw new Error('Attach recorders before the feed starts');
+    if (this.recorders.has(recorder.name))
+      throw new Error(`Two recorders are named ${recorder.name}`);
+    const topics = SERVICE_CONTEXTS.filter((context) => context !== this.options.context).map(
+      (context) => serviceEventsTopic(context, this.options.deployment),
+    );
+    this.recorders.set(recorder.name, { recorder, topics: new Set(topics), eventsRecorded: 0 });
+  }
+
   /** The consumer group of the current read-model set. */
   groupId(): string {
-    const set = [...this.attached.values()]
-      .map((a) => `${a.projection.name}:${[...a.streamTypes].sort().join(',')}`)
+    const set = [
+      ...[...this.attached.values()].map(
+        (a) => `${a.projection.name}:${[...a.streamTypes].sort().join(',')}`,
+      ),
+      ...[...this.recorders.keys()].map((name) => `recorder:${name}`),
+    ]
       .sort()
       .join(';');
     const digest = createHash('sha256').update(set).digest('hex').slice(0, 12);
@@ -102,11 +156,16 @@ export class KafkaProjectionFeed implements ForeignEventFeed {
   }
 
   topics(): string[] {
-    return [...new Set([...this.attached.values()].flatMap((a) => a.topics))].sort();
+    return [
+      ...new Set([
+        ...[...this.attached.values()].flatMap((a) => a.topics),
+        ...[...this.recorders.values()].flatMap((r) => [...r.topics]),
+      ]),
+    ].sort();
   }
 
   async start(): Promise<void> {
-    if (this.state === 'live' || this.attached.size === 0) return;
+    if (this.state === 'live' || (this.attached.size === 0 && this.recorders.size === 0)) return;
     const topics = this.topics();
     await this.options.bus.ensureTopics(topics);
     this.subscription = await this.options.bus.subscribe(
@@ -116,7 +175,10 @@ export class KafkaProjectionFeed implements ForeignEventFeed {
         fromBeginning: true,
         ...(this.options.retry ? { retry: this.options.retry } : {}),
       },
-      (message) => this.dispatch(message, [...this.attached.values()]),
+      (message) =>
+        this.dispatch(message, [...this.attached.values()], this.handled, [
+          ...this.recorders.values(),
+        ]),
     );
     this.state = 'live';
   }
@@ -166,24 +228,55 @@ export class KafkaProjectionFeed implements ForeignEventFeed {
     } catch {
       lag = -1; // the broker is not reachable: lag unknown
     }
-    return [...this.attached.values()].map((a) => ({
-      name: `${a.projection.name}@kafka`,
-      state: this.state === 'stopped' ? 'stopped' : a.lastError ? 'retrying' : 'live',
+    const of = (name: string, applied: number, lastError: Attached['lastError']) => ({
+      name: `${name}@kafka`,
+      state:
+        this.state === 'stopped'
+          ? ('stopped' as const)
+          : lastError
+            ? ('retrying' as const)
+            : ('live' as const),
       checkpoint: Math.max(0, position - Math.max(lag, 0)),
       headPosition: position,
       lag,
-      eventsApplied: a.eventsApplied,
-      ...(a.lastError ? { lastError: a.lastError } : {}),
-    }));
+      eventsApplied: applied,
+      ...(lastError ? { lastError } : {}),
+    });
+    return [
+      ...[...this.recorders.values()].map((r) =>
+        of(r.recorder.name, r.eventsRecorded, r.lastError),
+      ),
+      ...[...this.attached.values()].map((a) =>
+        of(a.projection.name, a.eventsApplied, a.lastError),
+      ),
+    ];
   }
 
   private async dispatch(
     message: ReceivedMessage,
     targets: readonly Attached[],
     handled: HandledOffsets = this.handled,
+    recorders: readonly AttachedRecorder[] = [],
   ): Promise<void> {
     const { event } = message;
     try {
+      const context = this.contextOfTopic.get(message.topic);
+      for (const target of recorders) {
+        if (!context || !target.topics.has(message.topic)) continue;
+        try {
+          await target.recorder.record(event, { context, topic: message.topic });
+          target.eventsRecorded += 1;
+          target.lastError = undefined;
+        } catch (error) {
+          target.lastError = {
+            message: error instanceof Error ? error.message : String(error),
+            attempts: message.attempt,
+            at: new Date().toISOString(),
+          };
+          this.options.onError?.(error, { projection: target.recorder.name, event });
+          throw error;
+        }
+      }
       for (const target of targets) {
         if (!target.streamTypes.has(event.streamType)) continue;
         const eventTypes = target.projection.handles?.eventTypes;

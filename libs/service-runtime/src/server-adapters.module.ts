@@ -23,6 +23,7 @@ import {
   MESSAGE_BUS,
   MetricsService,
   READ_STORE,
+  SERVICE_CONTEXT,
 } from '@isms/platform-nest';
 import { AccessDirectoryFeed } from './access-directory-feed.js';
 import type { ServiceContext } from './contexts.js';
@@ -100,6 +101,8 @@ export class ServerAdaptersModule
       module: ServerAdaptersModule,
       providers: [
         { provide: CLOCK, useValue: systemClock },
+        // What the service records on its own behalf (its access log) is filed under its context.
+        { provide: SERVICE_CONTEXT, useValue: options.context },
         {
           provide: EVENT_STORE,
           useFactory: (): Promise<SqlEventStore> =>
@@ -200,7 +203,15 @@ export class ServerAdaptersModule
                 }),
         },
       ],
-      exports: [CLOCK, EVENT_STORE, CHECKPOINT_STORE, MESSAGE_BUS, READ_STORE, FOREIGN_EVENT_FEED],
+      exports: [
+        CLOCK,
+        EVENT_STORE,
+        CHECKPOINT_STORE,
+        MESSAGE_BUS,
+        READ_STORE,
+        FOREIGN_EVENT_FEED,
+        SERVICE_CONTEXT,
+      ],
     };
   }
 

@@ -1,6 +1,12 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import type { Clock, EventStore } from '@isms/event-sourcing';
-import { CLOCK, EVENT_STORE, ProblemError, currentCorrelationId } from '@isms/platform-nest';
+import {
+  CLOCK,
+  EVENT_STORE,
+  ProblemError,
+  SERVICE_CONTEXT,
+  currentCorrelationId,
+} from '@isms/platform-nest';
 import type { AccessTokenIssuedV1 } from '@isms/contracts';
 import { AccessLogRecorder } from '../access-log.js';
 import type { AccessLogEntry } from '../access-log.js';
@@ -31,8 +37,15 @@ export class AccessLogService {
     @Inject(EVENT_STORE) store: EventStore,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly directory: AccessDirectoryService,
+    // A service records into its own store, in a stream of its own (governance gathers them all).
+    @Optional() @Inject(SERVICE_CONTEXT) serviceContext?: string | null,
   ) {
-    this.recorder = new AccessLogRecorder(store, clock, currentCorrelationId);
+    this.recorder = new AccessLogRecorder(
+      store,
+      clock,
+      currentCorrelationId,
+      serviceContext ?? undefined,
+    );
   }
 
   /** Never throws: a denial is answered even if the access log cannot be written. */
