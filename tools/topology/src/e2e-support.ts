@@ -68,8 +68,12 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export async function startTestTopology(services: readonly ServiceName[]): Promise<TestTopology> {
-  const env = serverEnv();
+/** `servers` replaces some of the shared servers (e.g. a private broker a fault test stops). */
+export async function startTestTopology(
+  services: readonly ServiceName[],
+  servers: Readonly<Record<string, string>> = {},
+): Promise<TestTopology> {
+  const env = { ...serverEnv(), ...servers };
   const deployment = `e2e_${Date.now().toString(36)}_${process.pid}`;
   const dataDir = mkdtempSync(join(tmpdir(), 'isms-topology-'));
   const stateDir = join(dataDir, 'state');
