@@ -5,3 +5,5 @@ export * from './access-directory-feed.js';
 export * from './server-adapters.module.js';
 export * from './service-config.js';
 export * from './service-app.js';
+export * from './event-mirror.js';
+export * from './event-mirror.module.js';

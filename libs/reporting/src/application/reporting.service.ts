@@ -1,19 +1,21 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { AsOf, ChainVerification, Clock, EventStore } from '@isms/event-sourcing';
 import { AccessService } from '@isms/auth';
 import type { Principal } from '@isms/auth';
 import type { Filter, ReadStore } from '@isms/read-store';
 import {
   CLOCK,
+  EVENT_HISTORY,
   EVENT_STORE,
   NotFoundProblem,
   ProblemError,
   ProjectionRegistry,
   READ_STORE,
   paginate,
+  projectAsOf,
 } from '@isms/platform-nest';
 import { bodyOf } from '../projections/guarded.js';
-import { REPORTING_PROJECTION_NAMES } from '../projections/index.js';
+import { REPORTING_PROJECTION_NAMES, REPORTING_PROJECTIONS } from '../projections/index.js';
 import type { DecisionDoc, ScopeDoc } from '../projections/read-models.js';
 import { ReportingCollections } from '../projections/read-models.js';
 import { consolidation } from './consolidation.js';
@@ -51,7 +53,7 @@ export type Verification =
   | { readonly status: 'unverifiable'; readonly detail: string };
 
 const NOT_HERE =
-  'The stream is not in the event store this service can read (a service fed from other contexts’ topics verifies in the publishing service).';
+  'The stream is not in the event history this service can read (not recorded, or not received yet).';
 
 /** A stream with no stored event proves nothing: it is not "verified". */
 function unverifiable(chain: ChainVerification): boolean {
@@ -65,13 +67,21 @@ function unverifiable(chain: ChainVerification): boolean {
  */
 @Injectable()
 export class ReportingService {
+  /** Where history is read for `?asOf=` and verification (the reporting service's event mirror). */
+  private readonly history: EventStore;
+  private readonly separateHistory: boolean;
+
   constructor(
-    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(EVENT_STORE) store: EventStore,
     @Inject(READ_STORE) private readonly readStore: ReadStore,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly projections: ProjectionRegistry,
     private readonly access: AccessService,
-  ) {}
+    @Optional() @Inject(EVENT_HISTORY) history?: EventStore | null,
+  ) {
+    this.history = history ?? store;
+    this.separateHistory = history != null;
+  }
 
   private tenantOf(principal: Principal): string {
     if (principal.tenantId === undefined) {
@@ -90,7 +100,9 @@ export class ReportingService {
   async data(principal: Principal, asOf?: AsOf): Promise<ReportData> {
     const tenantId = this.tenantOf(principal);
     if (!asOf) return new ReportData(this.readStore, tenantId, this.clock.now());
-    const past = await this.projections.asOf(REPORTING_PROJECTION_NAMES, asOf);
+    const past = this.separateHistory
+      ? await projectAsOf(REPORTING_PROJECTIONS, this.history, asOf)
+      : await this.projections.asOf(REPORTING_PROJECTION_NAMES, asOf);
     const now =
       'recordedAt' in asOf
         ? new Date(asOf.recordedAt)
@@ -100,7 +112,7 @@ export class ReportingService {
 
   private async recordedAtOf(position: number): Promise<string | undefined> {
     if (position <= 0) return undefined;
-    const [event] = await this.store.readAll({ afterPosition: position - 1, limit: 1 });
+    const [event] = await this.history.readAll({ afterPosition: position - 1, limit: 1 });
     return event?.recordedAt;
   }
 
@@ -318,7 +330,7 @@ export class ReportingService {
   ): Promise<Map<string, ChainVerification>> {
     const result = new Map<string, ChainVerification>();
     for (const streamId of new Set(streamIds)) {
-      result.set(streamId, await this.store.verifyStream(streamId));
+      result.set(streamId, await this.history.verifyStream(streamId));
     }
     return result;
   }
