@@ -84,6 +84,14 @@ describe('KafkaProjectionFeed on Kafka: other contextsâ€™ events into a serviceâ
     const projection = scopesProjection(readStore, writes);
     expect(feed.isOwnStreamType(GovernanceStreamTypes.IsmsScope)).toBe(false);
     feed.attach(projection, [GovernanceStreamTypes.IsmsScope]);
+    // A recorder (the reporting service's event mirror) gets every event, with where it came from.
+    const recorded: string[] = [];
+    feed.record({
+      name: 'mirror',
+      record: async (event, origin) => {
+        recorded.push(`${origin.context}:${event.eventId}`);
+      },
+    });
     await feed.start();
     try {
       const scopes = readStore.collection<{ name: string }>('scopes');
@@ -92,6 +100,8 @@ describe('KafkaProjectionFeed on Kafka: other contextsâ€™ events into a serviceâ
       });
       expect((await scopes.get(b))?.name).toBe('Germany v1');
       expect(writes).toEqual([`${a}@1`, `${b}@1`, `${a}@2`]);
+      await eventually(async () => expect(recorded).toHaveLength(4), { timeoutMs: 20_000 });
+      expect(recorded).toEqual([...published, other].map((event) => `governance:${event.eventId}`));
 
       // A redelivery (a relay that crashed before saving its checkpoint publishes again).
       await bus.publish(topic, published, { context: 'governance' });

@@ -243,11 +243,11 @@ export class KafkaProjectionFeed implements ForeignEventFeed {
       ...(lastError ? { lastError } : {}),
     });
     return [
-      ...[...this.recorders.values()].map((r) =>
-        of(r.recorder.name, r.eventsRecorded, r.lastError),
-      ),
       ...[...this.attached.values()].map((a) =>
         of(a.projection.name, a.eventsApplied, a.lastError),
+      ),
+      ...[...this.recorders.values()].map((r) =>
+        of(r.recorder.name, r.eventsRecorded, r.lastError),
       ),
     ];
   }

@@ -1,4 +1,5 @@
 import { jest } from '@jest/globals';
+import pg from 'pg';
 import type { Reply, TestTopology } from './e2e-support.js';
 import { eventually, expectStatus, startTestTopology } from './e2e-support.js';
 import type { ServiceName } from './topology.js';
@@ -69,6 +70,8 @@ describe('distributed deployment: the five services as separate processes over K
   let t: TestTopology;
   const tokens: Record<string, string> = {};
   const ids: Record<string, string> = {};
+  /** Instants between steps, for the reporting service's `?asOf=` reports. */
+  const instants: Record<string, string> = {};
   let tenantId: string;
 
   const call = (
@@ -271,6 +274,7 @@ describe('distributed deployment: the five services as separate processes over K
   });
 
   it('a risk is registered, rated, treated and accepted by its owner in the risk service', async () => {
+    instants['beforeRisk'] = new Date().toISOString();
     ids['asset'] = (
       await created(
         call('risk-service', 'POST', '/api/risk/assets', 'ismsFr', {
@@ -339,6 +343,7 @@ describe('distributed deployment: the five services as separate processes over K
     expect(
       await step('acceptance', 'ownerFr', { reason: 'Residual exposure fits our appetite' }),
     ).toMatchObject({ status: 'accepted', acceptanceStatus: 'current' });
+    instants['afterAcceptance'] = new Date().toISOString();
   });
 
   it('the controls service sees the risk’s linked controls (risk events from Kafka)', async () => {
@@ -579,6 +584,62 @@ describe('distributed deployment: the five services as separate processes over K
     );
   });
 
+  it('the reporting service answers ?asOf= reports and verifies the hash chains from its event mirror', async () => {
+    const consolidationAsOf = async (asOf: string) => {
+      const reply = expectStatus(
+        await call(
+          'reporting-service',
+          'GET',
+          `/api/reporting/consolidation?asOf=${encodeURIComponent(asOf)}`,
+          'groupCiso',
+        ),
+        200,
+        `consolidation as of ${asOf}`,
+      );
+      return reply.body['totals'] as Record<string, Record<string, unknown>>;
+    };
+    // Before the risk was registered: the scopes were approved, nothing else had happened yet.
+    const before = await consolidationAsOf(instants['beforeRisk']!);
+    expect(before['risks']).toMatchObject({ open: 0 });
+    expect(before['soa']).toMatchObject({ statements: 0 });
+    expect(before['audit']).toMatchObject({ openNonconformities: 0 });
+    // Right after the acceptance: the risk accepted, not yet reopened by the failed control test.
+    const accepted = await consolidationAsOf(instants['afterAcceptance']!);
+    expect(accepted['risks']).toMatchObject({ open: 1, acceptancesNeedingReapproval: 0 });
+    expect(accepted['controls']).toMatchObject({ ineffective: 0 });
+    expect(accepted['soa']).toMatchObject({ statements: 0 });
+    // Now, from history: what the live report says.
+    const now = await consolidationAsOf(new Date().toISOString());
+    expect(now['risks']).toMatchObject({ open: 1, acceptancesNeedingReapproval: 1 });
+    expect(now['controls']).toMatchObject({ ineffective: 1 });
+    expect(now['soa']).toMatchObject({ statements: 1, applicable: 93 });
+
+    const verification = expectStatus(
+      await call('reporting-service', 'GET', '/api/reporting/decisions/verification', 'groupCiso'),
+      200,
+      'verification',
+    ).body;
+    expect(verification).toMatchObject({
+      allVerified: true,
+      unverifiableStreams: 0,
+      brokenStreams: [],
+    });
+    expect(verification['streamsChecked']).toBeGreaterThanOrEqual(4);
+    const log = expectStatus(
+      await call(
+        'reporting-service',
+        'GET',
+        '/api/reporting/decisions?type=risk.RiskAccepted',
+        'groupCiso',
+      ),
+      200,
+      'decision log',
+    ).body;
+    expect(log.items?.map((d) => [d['type'], d['verification']])).toEqual([
+      ['risk.RiskAccepted', { status: 'verified' }],
+    ]);
+  });
+
   it('the external auditor reads their scope in every service, and nothing else; writes are refused', async () => {
     const register = expectStatus(
       await call('risk-service', 'GET', `/api/risk/risks?scopeId=${ids['frScope']}`, 'eve'),
@@ -656,5 +717,81 @@ describe('distributed deployment: the five services as separate processes over K
       'DE register',
     );
     expect(de.body.items).toEqual([]);
+  });
+
+  it('governance’s access log lists the auditor’s reads and the denials served by every service', async () => {
+    type Entry = { path: string; outcome: string; status: number; personId: string };
+    const entries = async (query: string) =>
+      (expectStatus(
+        await call('governance-service', 'GET', `/api/governance/${query}`, 'groupCiso'),
+        200,
+        query,
+      ).body.items ?? []) as unknown as Entry[];
+    timings['every service → governance access log (ms)'] = await eventually(async () => {
+      const eve = await entries(`auditor-access-log?personId=${ids['eve']}&limit=200`);
+      const seen = (prefix: string, outcome: string) =>
+        eve.some((e) => e.path.startsWith(prefix) && e.outcome === outcome);
+      // Read in the risk and reporting services, refused in the controls and reporting services.
+      expect(seen('/api/risk/risks', 'allowed')).toBe(true);
+      expect(seen('/api/reporting/scopes/', 'allowed')).toBe(true);
+      expect(seen(`/api/scopes/${ids['deScope']}/soa`, 'denied')).toBe(true);
+      expect(seen(`/api/reporting/scopes/${ids['deScope']}/`, 'denied')).toBe(true);
+      // A denied request by an employee, served by the reporting service.
+      const denied = await entries(`access-log?personId=${ids['ismsDe']}&outcome=denied`);
+      expect(
+        denied.some((e) => e.path.startsWith('/api/reporting/consolidation') && e.status === 403),
+      ).toBe(true);
+    }, 30_000);
+  });
+
+  it('a row of the reporting service’s event mirror altered through SQL breaks the verification', async () => {
+    const db = new pg.Client({ connectionString: t.env['DATABASE_URL'] });
+    await db.connect();
+    const table = `${t.deployment}_reporting.isms_mirror_events`;
+    try {
+      await expect(
+        db.query(`UPDATE ${table} SET data = '{}'::jsonb WHERE event_type = 'risk.RiskAccepted'`),
+      ).rejects.toThrow(/append-only/);
+      // Someone with the owner's rights switches the trigger off and rewrites the reason.
+      await db.query(`ALTER TABLE ${table} DISABLE TRIGGER isms_mirror_events_append_only`);
+      const altered = await db.query(
+        `UPDATE ${table} SET metadata = jsonb_set(metadata, '{reason}', '"Approved by the board"')
+         WHERE event_type = 'risk.RiskAccepted'`,
+      );
+      await db.query(`ALTER TABLE ${table} ENABLE TRIGGER isms_mirror_events_append_only`);
+      expect(altered.rowCount).toBe(1);
+    } finally {
+      await db.end();
+    }
+    const verification = expectStatus(
+      await call('reporting-service', 'GET', '/api/reporting/decisions/verification', 'groupCiso'),
+      200,
+      'verification after tampering',
+    ).body;
+    expect(verification['allVerified']).toBe(false);
+    const broken = verification['brokenStreams'] as {
+      streamId: string;
+      firstInvalid: { problem: string } | null;
+      decisionsAffected: number;
+    }[];
+    expect(broken).toHaveLength(1);
+    expect(broken[0]).toMatchObject({ firstInvalid: { problem: 'hash-mismatch' } });
+    // The acceptance and every later decision on that risk.
+    expect(broken[0]!.decisionsAffected).toBeGreaterThanOrEqual(1);
+    const log = expectStatus(
+      await call(
+        'reporting-service',
+        'GET',
+        '/api/reporting/decisions?type=risk.RiskAccepted',
+        'groupCiso',
+      ),
+      200,
+      'decision log after tampering',
+    ).body;
+    expect(log.items?.[0]?.['streamId']).toBe(broken[0]!.streamId);
+    expect(log.items?.[0]?.['verification']).toMatchObject({
+      status: 'broken',
+      problem: 'hash-mismatch',
+    });
   });
 });
