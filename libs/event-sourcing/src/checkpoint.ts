@@ -1,7 +1,13 @@
 /** Where a subscriber (projection, relay) remembers the last global position it fully handled. */
 export interface CheckpointStore {
   load(subscriberId: string): Promise<number>;
+  /**
+   * Records that everything up to `position` was handled. A store shared by several processes
+   * keeps the highest position saved (a process that lags behind never moves it back).
+   */
   save(subscriberId: string, position: number): Promise<void>;
+  /** Sets a checkpoint to `position` even if that is lower (a rebuild starts again from 0). */
+  rewind?(subscriberId: string, position: number): Promise<void>;
 }
 
 export class InMemoryCheckpointStore implements CheckpointStore {
@@ -10,6 +16,9 @@ export class InMemoryCheckpointStore implements CheckpointStore {
     return this.positions.get(subscriberId) ?? 0;
   }
   async save(subscriberId: string, position: number): Promise<void> {
+    this.positions.set(subscriberId, Math.max(position, this.positions.get(subscriberId) ?? 0));
+  }
+  async rewind(subscriberId: string, position: number): Promise<void> {
     this.positions.set(subscriberId, position);
   }
 }

@@ -5,3 +5,4 @@ export * from './schema.js';
 export * from './sql-event-store.js';
 export * from './sql-checkpoint-store.js';
 export * from './factories.js';
+export * from './postgres-leadership.js';

@@ -6,6 +6,7 @@ import { PgliteSqlClient } from './pglite-sql-client.js';
 import { SqlEventStore } from './sql-event-store.js';
 import {
   InMemoryCheckpointStore,
+  InMemoryLeadershipGroup,
   ProjectionFailedError,
   ProjectionRunner,
   ProjectionTimeoutError,
@@ -432,3 +433,130 @@ async function waitFor(condition: () => boolean, timeoutMs = 5_000): Promise<voi
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }
+
+describe('ProjectionRunner with a leadership (instances of a service)', () => {
+  let runners: ProjectionRunner[] = [];
+  afterEach(async () => {
+    await Promise.all(runners.map((r) => r.stop()));
+    runners = [];
+  });
+  /** Two runners on one database, as two processes: each with its own store object. */
+  function twoInstances(name: string, type: string) {
+    const group = new InMemoryLeadershipGroup();
+    const instances = [store, otherProcess].map((via) => {
+      const recorded = recordingProjection(name, type);
+      const errors: unknown[] = [];
+      const created = new ProjectionRunner(
+        {
+          store: via,
+          checkpoints: via.checkpoints,
+          idleWaitMs: 100,
+          checkpointId: (n) => `spec:${n}`,
+          leadership: group.member(),
+          onError: (error) => errors.push(error),
+        },
+        [recorded.projection],
+      );
+      runners.push(created);
+      return { runner: created, ...recorded, errors };
+    });
+    return { group, first: instances[0]!, second: instances[1]! };
+  }
+  const until = async (check: () => boolean, what: string) => {
+    const deadline = Date.now() + 5_000;
+    while (!check()) {
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  };
+
+  it('one applies, the other follows its checkpoint: a write through the follower is visible when its wait resolves, and applied once', async () => {
+    const type = streamType();
+    const name = `register-${type}`;
+    const { group, first, second } = twoInstances(name, type);
+    await first.runner.start();
+    await second.runner.start();
+    await until(() => group.leaderOf(`spec:${name}`) !== undefined, 'a leader');
+    const [leader, follower] =
+      group.leaderOf(`spec:${name}`) === 'member-1' ? [first, second] : [second, first];
+
+    for (let i = 1; i <= 3; i++) {
+      const written = await appendTo(type, `risk-${i}`, ['RiskIdentified'], otherProcess);
+      await follower.runner.waitUntilCaughtUp(written.lastGlobalPosition, 5_000);
+      // Resolved only once the leader applied it (and said so).
+      expect(leader.applied.map((e) => e.globalPosition)).toContain(written.lastGlobalPosition);
+      await leader.runner.waitUntilCaughtUp(written.lastGlobalPosition, 5_000);
+    }
+    expect(follower.applied).toEqual([]);
+    expect(leader.applied.map((e) => e.streamId)).toEqual(['risk-1', 'risk-2', 'risk-3']);
+    expect((await follower.runner.statusOf(name)).state).toBe('following');
+    expect((await leader.runner.statusOf(name)).state).toBe('live');
+    await expect(follower.runner.rebuild(name)).rejects.toThrow(/another instance/);
+  });
+
+  it('the leader loses the lead: the other takes over from the saved checkpoint, nothing is applied twice', async () => {
+    const type = streamType();
+    const name = `register-${type}`;
+    const { group, first, second } = twoInstances(name, type);
+    await first.runner.start();
+    await second.runner.start();
+    await until(() => group.leaderOf(`spec:${name}`) === 'member-1', 'the first to lead');
+    const before = await appendTo(type, 'risk-a', ['RiskIdentified', 'RiskAssessed']);
+    await second.runner.waitUntilCaughtUp(before.lastGlobalPosition, 5_000);
+
+    group.depose(`spec:${name}`);
+    expect(group.leaderOf(`spec:${name}`)).toBe('member-2');
+    const after = await appendTo(type, 'risk-b', ['RiskIdentified']);
+    await first.runner.waitUntilCaughtUp(after.lastGlobalPosition, 5_000);
+    await second.runner.waitUntilCaughtUp(after.lastGlobalPosition, 5_000);
+    expect(first.applied.map((e) => e.streamId)).toEqual(['risk-a', 'risk-a']);
+    expect(second.applied.map((e) => e.streamId)).toEqual(['risk-b']);
+    expect((await first.runner.statusOf(name)).state).toBe('following');
+    expect(await store.checkpoints.load(`spec:${name}`)).toBe(after.lastGlobalPosition);
+
+    // The follower stops: the leader is unaffected; the stopped one withdrew from the race.
+    await first.runner.stop();
+    const last = await appendTo(type, 'risk-c', ['RiskIdentified']);
+    await second.runner.waitUntilCaughtUp(last.lastGlobalPosition, 5_000);
+    expect(second.applied.map((e) => e.streamId)).toEqual(['risk-b', 'risk-c']);
+    expect(first.errors).toEqual([]);
+    expect(second.errors).toEqual([]);
+  });
+
+  it('a follower that missed the announcements still catches up from the saved checkpoint', async () => {
+    const type = streamType();
+    const name = `register-${type}`;
+    const silent = new ProjectionRunner(
+      {
+        store: otherProcess,
+        checkpoints: otherProcess.checkpoints,
+        idleWaitMs: 100,
+        checkpointId: (n) => `spec:${n}`,
+        // Never leads, never hears anything: only the saved checkpoint tells it.
+        leadership: {
+          compete: () => async () => undefined,
+          announce: () => undefined,
+          onAnnounced: () => () => undefined,
+        },
+      },
+      [recordingProjection(name, type).projection],
+    );
+    runners.push(silent);
+    const leader = recordingProjection(name, type);
+    runners.push(
+      new ProjectionRunner(
+        {
+          store,
+          checkpoints: store.checkpoints,
+          idleWaitMs: 100,
+          checkpointId: (n) => `spec:${n}`,
+        },
+        [leader.projection],
+      ),
+    );
+    await Promise.all(runners.map((r) => r.start()));
+    const written = await appendTo(type, 'risk-x', ['RiskIdentified']);
+    await silent.waitUntilCaughtUp(written.lastGlobalPosition, 5_000);
+    expect(leader.applied.map((e) => e.streamId)).toEqual(['risk-x']);
+  });
+});

@@ -1,7 +1,10 @@
 import type { CheckpointStore } from '@isms/event-sourcing';
 import type { SqlExecutor } from './sql-client.js';
 
-/** Subscriber checkpoints in the event store's database (table isms_checkpoints). */
+/**
+ * Subscriber checkpoints in the event store's database (table isms_checkpoints). Several
+ * processes may save the same checkpoint (instances of a service): a save never lowers it.
+ */
 export class SqlCheckpointStore implements CheckpointStore {
   constructor(private readonly client: SqlExecutor) {}
 
@@ -14,13 +17,27 @@ export class SqlCheckpointStore implements CheckpointStore {
   }
 
   async save(subscriberId: string, position: number): Promise<void> {
-    if (!Number.isInteger(position) || position < 0) {
-      throw new RangeError(`A checkpoint is a global position (0 or more), not ${position}`);
-    }
+    assertPosition(position);
+    await this.client.query(
+      `INSERT INTO isms_checkpoints (subscriber_id, position, updated_at) VALUES ($1, $2, now())
+       ON CONFLICT (subscriber_id) DO UPDATE
+         SET position = greatest(isms_checkpoints.position, EXCLUDED.position), updated_at = now()`,
+      [subscriberId, position],
+    );
+  }
+
+  async rewind(subscriberId: string, position: number): Promise<void> {
+    assertPosition(position);
     await this.client.query(
       `INSERT INTO isms_checkpoints (subscriber_id, position, updated_at) VALUES ($1, $2, now())
        ON CONFLICT (subscriber_id) DO UPDATE SET position = EXCLUDED.position, updated_at = now()`,
       [subscriberId, position],
     );
+  }
+}
+
+function assertPosition(position: number): void {
+  if (!Number.isInteger(position) || position < 0) {
+    throw new RangeError(`A checkpoint is a global position (0 or more), not ${position}`);
   }
 }

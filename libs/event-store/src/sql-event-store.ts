@@ -373,6 +373,20 @@ export class SqlEventStore implements EventStore {
     return () => this.listeners.delete(listener);
   }
 
+  /**
+   * Another process appended to this store up to `position` (e.g. announced by
+   * PostgresLeadership): tells the `onAppended` listeners, so that tails read at once.
+   */
+  appendedElsewhere(position: number): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(position);
+      } catch {
+        // A listener only wakes a tailer.
+      }
+    }
+  }
+
   async health(): Promise<EventStoreHealth> {
     try {
       return { status: 'up', adapter: this.client.engine, headPosition: await this.headPosition() };

@@ -6,6 +6,7 @@ import type {
   CheckpointStore,
   EventStore,
   Projection,
+  ProjectionLeadership,
   ProjectionStatus,
 } from '@isms/event-sourcing';
 import { InMemoryReadStore } from '@isms/read-store';
@@ -13,6 +14,13 @@ import type { ReadStore } from '@isms/read-store';
 import { HealthRegistry } from './health.js';
 import { MetricsService } from './metrics.js';
 import { CHECKPOINT_STORE, EVENT_STORE, FOREIGN_EVENT_FEED, READ_STORE } from './tokens.js';
+
+/**
+ * Distributed mode: the ProjectionLeadership of the registry, when several instances of a
+ * service share its event store and read models (one applies each projection, the others
+ * follow its checkpoint). Unbound when embedded: the one process applies everything.
+ */
+export const PROJECTION_LEADERSHIP = Symbol.for('isms.ProjectionLeadership');
 
 /** A read model is built by a projection writing into the ReadStore it is given. */
 export type ProjectionFactory = (readStore: ReadStore) => Projection;
@@ -132,10 +140,14 @@ export class ProjectionRegistry
     private readonly health: HealthRegistry,
     private readonly metrics: MetricsService,
     @Optional() @Inject(FOREIGN_EVENT_FEED) private readonly feed?: ForeignEventFeed | null,
+    @Optional()
+    @Inject(PROJECTION_LEADERSHIP)
+    leadership?: ProjectionLeadership | null,
   ) {
     this.runner = new ProjectionRunner({
       store,
       checkpoints,
+      ...(leadership ? { leadership } : {}),
       onError: (error, context) =>
         this.logger.error({
           msg: 'projection error',

@@ -8,7 +8,7 @@ import type {
 import { hostname } from 'node:os';
 import { AccessDirectoryService } from '@isms/auth';
 import { systemClock } from '@isms/event-sourcing';
-import { createPostgresEventStore } from '@isms/event-store';
+import { PostgresLeadership, createPostgresEventStore } from '@isms/event-store';
 import type { SqlEventStore } from '@isms/event-store';
 import { KafkaMessageBus, OutboxRelay } from '@isms/messaging';
 import type { MessageBus } from '@isms/messaging';
@@ -22,6 +22,7 @@ import {
   HealthRegistry,
   MESSAGE_BUS,
   MetricsService,
+  PROJECTION_LEADERSHIP,
   READ_STORE,
   SERVICE_CONTEXT,
 } from '@isms/platform-nest';
@@ -77,6 +78,9 @@ export class ServerAdaptersModule
   implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown
 {
   private readonly logger = new Logger('ServerAdapters');
+  /** Instances of the service compete for the relay: one publishes, the others stand by. */
+  private relayLeading = false;
+  private withdrawRelay?: () => Promise<void>;
 
   constructor(
     @Inject(EVENT_STORE) private readonly eventStore: SqlEventStore,
@@ -85,6 +89,7 @@ export class ServerAdaptersModule
     @Inject(OUTBOX_RELAY) private readonly relay: OutboxRelay,
     @Inject(END_OFFSETS) private readonly endOffsets: KafkaEndOffsets,
     @Inject(ACCESS_DIRECTORY_FEED) private readonly directoryFeed: AccessDirectoryFeed | null,
+    @Inject(PROJECTION_LEADERSHIP) private readonly leadership: PostgresLeadership,
     private readonly health: HealthRegistry,
     private readonly metrics: MetricsService,
   ) {}
@@ -111,6 +116,25 @@ export class ServerAdaptersModule
               schema: storage,
               applicationName: `isms-${service}`,
             }),
+        },
+        {
+          // Instances of the service share the store's projections and relay: one leads each.
+          provide: PROJECTION_LEADERSHIP,
+          inject: [EVENT_STORE],
+          useFactory: (store: SqlEventStore): Promise<PostgresLeadership> => {
+            const logger = new Logger('Leadership');
+            return PostgresLeadership.connect({
+              connectionString: options.databaseUrl,
+              schema: storage,
+              applicationName: `isms-${service}`,
+              store,
+              onError: (error) =>
+                logger.warn({
+                  msg: 'leadership connection failure (leads given up; reconnecting)',
+                  error: error instanceof Error ? error.message : String(error),
+                }),
+            });
+          },
         },
         {
           provide: CHECKPOINT_STORE,
@@ -211,6 +235,7 @@ export class ServerAdaptersModule
         READ_STORE,
         FOREIGN_EVENT_FEED,
         SERVICE_CONTEXT,
+        PROJECTION_LEADERSHIP,
       ],
     };
   }
@@ -220,6 +245,7 @@ export class ServerAdaptersModule
     this.health.register('messageBus', async () => ({ ...(await this.bus.health()) }));
     this.health.register('readStore', async () => ({ ...(await this.readStore.health()) }));
     this.health.register('outboxRelay', async () => {
+      if (!this.relayLeading) return { status: 'up', state: 'standing-by' };
       const status = this.relay.status();
       return { status: status.state === 'stopped' ? 'down' : 'up', ...status };
     });
@@ -249,7 +275,11 @@ export class ServerAdaptersModule
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    this.relay.start();
+    this.withdrawRelay = this.leadership.compete(this.relay.relayId, (leading) => {
+      this.relayLeading = leading;
+      if (leading) this.relay.start();
+      else void this.relay.stop();
+    });
     if (this.directoryFeed) await this.directoryFeed.start();
     this.logger.log({ msg: 'server adapters started', relay: this.relay.relayId });
   }
@@ -257,6 +287,8 @@ export class ServerAdaptersModule
   async onApplicationShutdown(): Promise<void> {
     await this.directoryFeed?.stop();
     await this.relay.stop();
+    await this.withdrawRelay?.();
+    await this.leadership.close();
     await this.bus.close();
     await this.endOffsets.close();
     await this.readStore.close();

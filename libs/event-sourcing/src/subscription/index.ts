@@ -1,2 +1,3 @@
 export * from './tail.js';
 export * from './projection-runner.js';
+export * from './leadership.js';

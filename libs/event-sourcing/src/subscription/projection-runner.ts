@@ -1,6 +1,7 @@
 import type { CheckpointStore } from '../checkpoint.js';
 import type { RecordedEvent } from '../envelope.js';
 import type { EventStore } from '../event-store.js';
+import type { ProjectionLeadership } from './leadership.js';
 import { tailEventStore } from './tail.js';
 
 /** A read model (or any checkpointed consumer, e.g. the Kafka relay) fed from the event store. */
@@ -43,6 +44,17 @@ export interface ProjectionRunnerOptions {
   readonly checkpointId?: (projectionName: string) => string;
   /** Told about every failure (for logs): apply failures, store or checkpoint errors. */
   readonly onError?: (error: unknown, context: ProjectionErrorContext) => void;
+  /**
+   * Several processes share these projections' read models and checkpoints (instances of a
+   * service): each projection is applied by the process leading it, the others follow its
+   * checkpoint. Omitted (one process): this runner applies every projection.
+   */
+  readonly leadership?: ProjectionLeadership;
+  /**
+   * Following: how often the saved checkpoint is read, besides the leader's announcements
+   * (default idleWaitMs, 1000 ms).
+   */
+  readonly followPollMs?: number;
 }
 
 export interface ProjectionErrorContext {
@@ -56,13 +68,14 @@ export interface ProjectionErrorContext {
 
 /**
  * - `stopped`: not running (before start, after stop).
+ * - `following`: another process leads (applies) the projection; this one follows its checkpoint.
  * - `catching-up`: reading history; `live`: reached the head, waiting for news.
  * - `retrying`: an apply or the store failed, waiting to try again.
  * - `failed`: an event's apply failed `maxAttempts` times; the checkpoint stays before it.
  * - `rebuilding`: reset and replay requested.
  */
 export type ProjectionState =
-  'stopped' | 'catching-up' | 'live' | 'retrying' | 'failed' | 'rebuilding';
+  'stopped' | 'following' | 'catching-up' | 'live' | 'retrying' | 'failed' | 'rebuilding';
 
 export interface ProjectionFailure {
   readonly message: string;
@@ -140,6 +153,7 @@ export class ProjectionRunner {
   private readonly workers = new Map<string, ProjectionWorker>();
   private readonly waiters = new Set<Waiter>();
   private running = false;
+  private stopFollowing?: () => void;
 
   constructor(
     private readonly options: ProjectionRunnerOptions,
@@ -166,12 +180,23 @@ export class ProjectionRunner {
   async start(): Promise<void> {
     if (this.running) return;
     this.running = true;
+    const leadership = this.options.leadership;
+    if (leadership) {
+      const byCheckpoint = new Map([...this.workers.values()].map((w) => [w.checkpointId, w]));
+      this.stopFollowing = leadership.onAnnounced((id, position) => {
+        (
+          byCheckpoint.get(id) ?? [...this.workers.values()].find((w) => w.checkpointId === id)
+        )?.followed(position);
+      });
+    }
     await Promise.all([...this.workers.values()].map((worker) => worker.start()));
   }
 
   /** Stops every projection after its in-flight event; saves what was applied. */
   async stop(): Promise<void> {
     this.running = false;
+    this.stopFollowing?.();
+    this.stopFollowing = undefined;
     await Promise.all([...this.workers.values()].map((worker) => worker.stop()));
     this.settleWaiters();
   }
@@ -200,6 +225,7 @@ export class ProjectionRunner {
   /**
    * Clears the read model through the projection's `reset()`, sets its checkpoint to 0 and
    * replays every event. Resolves when the replay has started; use waitUntilCaughtUp to wait.
+   * With a leadership, only the process leading the projection can rebuild it.
    */
   async rebuild(name: string): Promise<void> {
     await this.worker(name).rebuild();
@@ -278,7 +304,15 @@ class ProjectionWorker {
   private abort?: AbortController;
   private loop?: Promise<void>;
   private starting?: Promise<void>;
-  private readonly checkpointId: string;
+  readonly checkpointId: string;
+  /** Applies the projection (always, without a leadership). */
+  private leading = false;
+  /** Between start and stop. */
+  private active = false;
+  private withdraw?: () => Promise<void>;
+  private transitions: Promise<void> = Promise.resolve();
+  private followTimer?: ReturnType<typeof setInterval>;
+  private refreshing = false;
   private readonly eventTypes?: ReadonlySet<string>;
   private readonly maxAttempts: number;
   private readonly initialDelayMs: number;
@@ -317,12 +351,13 @@ class ProjectionWorker {
   }
 
   async start(): Promise<void> {
-    if (this.loop) return;
+    if (this.loop || this.active) return;
     // A stop() arriving while the checkpoint loads waits for this, then stops the loop.
     this.starting ??= (async () => {
       try {
         this.checkpoint = await this.options.checkpoints.load(this.checkpointId);
-        this.begin();
+        if (this.options.leadership) this.follow(this.options.leadership);
+        else this.begin();
       } finally {
         this.starting = undefined;
       }
@@ -339,10 +374,15 @@ class ProjectionWorker {
 
   async stop(): Promise<void> {
     await this.starting?.catch(() => undefined);
-    this.abort?.abort();
-    await this.loop;
-    this.loop = undefined;
-    this.abort = undefined;
+    this.active = false;
+    this.stopPolling();
+    await this.transitions;
+    await this.halt();
+    const withdraw = this.withdraw;
+    this.withdraw = undefined;
+    this.leading = false;
+    // Released once nothing is applied here any more: the next leader does not overlap.
+    await withdraw?.().catch((error: unknown) => this.reportFollowError(error));
     if (this.state !== 'failed') this.setState('stopped');
   }
 
@@ -350,14 +390,104 @@ class ProjectionWorker {
     if (!this.projection.reset) {
       throw new Error(`Projection ${this.name} cannot be rebuilt: it has no reset() hook`);
     }
-    await this.stop();
+    if (this.options.leadership) {
+      if (!this.leading) {
+        throw new Error(
+          `Projection ${this.name} is applied by another instance: rebuild it there (or stop that one)`,
+        );
+      }
+      await this.halt();
+    } else {
+      await this.stop();
+    }
     this.setState('rebuilding');
     await this.projection.reset();
-    await this.options.checkpoints.save(this.checkpointId, 0);
+    const checkpoints = this.options.checkpoints;
+    await (checkpoints.rewind
+      ? checkpoints.rewind(this.checkpointId, 0)
+      : checkpoints.save(this.checkpointId, 0));
     this.checkpoint = 0;
     this.lastError = undefined;
     this.eventsApplied = 0;
     this.begin();
+  }
+
+  /** A leader elsewhere applied `position` (announced, or read from the saved checkpoint). */
+  followed(position: number): void {
+    if (this.leading || !this.active || position <= this.checkpoint) return;
+    this.checkpoint = position;
+    this.changed();
+  }
+
+  /** Stops the apply loop (after its in-flight event); keeps the lead. */
+  private async halt(): Promise<void> {
+    this.abort?.abort();
+    await this.loop;
+    this.loop = undefined;
+    this.abort = undefined;
+  }
+
+  /** Competes for the lead; follows the saved checkpoint until this process gets it. */
+  private follow(leadership: ProjectionLeadership): void {
+    this.active = true;
+    this.setState('following');
+    this.startPolling();
+    this.withdraw = leadership.compete(this.checkpointId, (leading) => {
+      this.transitions = this.transitions
+        .then(() => this.leadershipChanged(leading))
+        .catch((error: unknown) => this.reportFollowError(error));
+    });
+  }
+
+  private async leadershipChanged(leading: boolean): Promise<void> {
+    if (!this.active || leading === this.leading) return;
+    this.leading = leading;
+    if (leading) {
+      this.stopPolling();
+      // Resume from what the previous leader saved (never from less than what was followed).
+      const saved = await this.options.checkpoints
+        .load(this.checkpointId)
+        .catch(() => this.checkpoint);
+      if (!this.active || !this.leading) return;
+      this.checkpoint = Math.max(this.checkpoint, saved);
+      this.changed();
+      this.begin();
+    } else {
+      await this.halt();
+      if (!this.active) return;
+      this.lastError = undefined;
+      this.setState('following');
+      this.startPolling();
+    }
+  }
+
+  private startPolling(): void {
+    this.stopPolling();
+    const every = this.options.followPollMs ?? this.options.idleWaitMs ?? 1_000;
+    this.followTimer = setInterval(() => void this.refresh(), every);
+    this.followTimer.unref?.();
+  }
+
+  private stopPolling(): void {
+    if (this.followTimer) clearInterval(this.followTimer);
+    this.followTimer = undefined;
+  }
+
+  /** Reads the checkpoint the leader saved (in case an announcement was missed). */
+  private async refresh(): Promise<void> {
+    if (this.refreshing) return;
+    this.refreshing = true;
+    try {
+      this.followed(await this.options.checkpoints.load(this.checkpointId));
+    } catch (error) {
+      this.reportFollowError(error);
+    } finally {
+      this.refreshing = false;
+    }
+  }
+
+  private reportFollowError(error: unknown): void {
+    this.options.onError?.(error, { projection: this.name, attempt: 1, willRetry: true });
   }
 
   private begin(): void {
@@ -449,6 +579,7 @@ class ProjectionWorker {
   private async saveCheckpoint(position: number): Promise<void> {
     await this.options.checkpoints.save(this.checkpointId, position);
     this.checkpoint = position;
+    this.options.leadership?.announce(this.checkpointId, position);
     this.changed();
   }
 

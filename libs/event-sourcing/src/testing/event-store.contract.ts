@@ -744,6 +744,18 @@ export function eventStoreContract(
         expect(await fixture.checkpoints.load(unique('projection'))).toBe(0);
       });
 
+      it('never moves a saved checkpoint back (a lagging process), except by rewind', async () => {
+        const subscriber = unique('projection');
+        await fixture.checkpoints.save(subscriber, 50);
+        await fixture.checkpoints.save(subscriber, 40);
+        expect(await fixture.checkpoints.load(subscriber)).toBe(50);
+        await Promise.all([60, 55, 58].map((p) => fixture.checkpoints.save(subscriber, p)));
+        expect(await fixture.checkpoints.load(subscriber)).toBe(60);
+        await fixture.checkpoints.rewind?.(subscriber, 0);
+        expect(await fixture.checkpoints.load(subscriber)).toBe(0);
+        expect(fixture.checkpoints.rewind).toBeDefined();
+      });
+
       it('reports health with the adapter name and the head position', async () => {
         await appendTo(newStream(), 'no-stream', [event('RiskIdentified')]);
         const health = await store.health();
