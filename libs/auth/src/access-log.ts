@@ -21,7 +21,12 @@ export class AccessLogRecorder {
 
   async record(tenantId: string, entry: AccessLogEntry, actor: Actor): Promise<number> {
     const at = this.clock.now().toISOString();
-    const data: AccessRecordedV1 = { entryId: randomUUID(), ...entry, at };
+    const data: AccessRecordedV1 = {
+      entryId: randomUUID(),
+      ...entry,
+      ...(this.recordedBy ? { servedBy: this.recordedBy } : {}),
+      at,
+    };
     return this.append(tenantId, GovernanceEventTypes.AccessRecorded, data, actor, at);
   }
 

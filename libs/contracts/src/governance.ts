@@ -433,6 +433,11 @@ export interface AccessRecordedV1 {
   /** Why it was denied, e.g. `grant-expired`, `outside-scope`, `read-only`, `outside-subtree`. */
   readonly reason?: string;
   readonly permission?: string;
+  /**
+   * The service that served the request, where the contexts run as services (each records its
+   * own access log); absent when the embedded platform served it.
+   */
+  readonly servedBy?: string;
   readonly at: string;
 }
 

@@ -720,7 +720,7 @@ describe('distributed deployment: the five services as separate processes over K
   });
 
   it('governance’s access log lists the auditor’s reads and the denials served by every service', async () => {
-    type Entry = { path: string; outcome: string; status: number; personId: string };
+    type Entry = { path: string; outcome: string; status: number; servedBy?: string };
     const entries = async (query: string) =>
       (expectStatus(
         await call('governance-service', 'GET', `/api/governance/${query}`, 'groupCiso'),
@@ -729,17 +729,24 @@ describe('distributed deployment: the five services as separate processes over K
       ).body.items ?? []) as unknown as Entry[];
     timings['every service → governance access log (ms)'] = await eventually(async () => {
       const eve = await entries(`auditor-access-log?personId=${ids['eve']}&limit=200`);
-      const seen = (prefix: string, outcome: string) =>
-        eve.some((e) => e.path.startsWith(prefix) && e.outcome === outcome);
+      const seen = (prefix: string, outcome: string, servedBy: string) =>
+        eve.some(
+          (e) => e.path.startsWith(prefix) && e.outcome === outcome && e.servedBy === servedBy,
+        );
       // Read in the risk and reporting services, refused in the controls and reporting services.
-      expect(seen('/api/risk/risks', 'allowed')).toBe(true);
-      expect(seen('/api/reporting/scopes/', 'allowed')).toBe(true);
-      expect(seen(`/api/scopes/${ids['deScope']}/soa`, 'denied')).toBe(true);
-      expect(seen(`/api/reporting/scopes/${ids['deScope']}/`, 'denied')).toBe(true);
+      expect(seen('/api/risk/risks', 'allowed', 'risk')).toBe(true);
+      expect(seen('/api/reporting/scopes/', 'allowed', 'reporting')).toBe(true);
+      expect(seen(`/api/scopes/${ids['deScope']}/soa`, 'denied', 'controls')).toBe(true);
+      expect(seen(`/api/reporting/scopes/${ids['deScope']}/`, 'denied', 'reporting')).toBe(true);
       // A denied request by an employee, served by the reporting service.
       const denied = await entries(`access-log?personId=${ids['ismsDe']}&outcome=denied`);
       expect(
-        denied.some((e) => e.path.startsWith('/api/reporting/consolidation') && e.status === 403),
+        denied.some(
+          (e) =>
+            e.path.startsWith('/api/reporting/consolidation') &&
+            e.status === 403 &&
+            e.servedBy === 'reporting',
+        ),
       ).toBe(true);
     }, 30_000);
   });

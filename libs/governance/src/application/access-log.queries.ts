@@ -42,8 +42,14 @@ export class AccessLogQueries {
     const page = await paginate(
       this.lookups.readStore.collection<AccessLogEntryView>(Collections.AccessLog),
       { $and: conditions },
-      { sortBy: 'position', limit: query.limit, ...(query.cursor ? { cursor: query.cursor } : {}) },
+      { sortBy: 'sortKey', limit: query.limit, ...(query.cursor ? { cursor: query.cursor } : {}) },
     );
-    return { ...page, items: page.items.map((e) => publicView(e)) };
+    return {
+      ...page,
+      items: page.items.map((e) => {
+        const { sortKey: _, ...entry } = publicView(e);
+        return entry;
+      }),
+    };
   }
 }

@@ -366,4 +366,55 @@ describe('access log read model', () => {
       ['e-2', 'denied'],
     ]);
   });
+
+  it('entries gathered from several services’ stores are in the order they were recorded, each saying which service served it', async () => {
+    const projection = accessLogProjection(readStore);
+    /** An entry as a service's own store recorded it: positions of different stores overlap. */
+    const served = (
+      service: string,
+      entryId: string,
+      globalPosition: number,
+      recordedAt: string,
+    ): RecordedEvent => ({
+      type: T.AccessRecorded,
+      data: {
+        entryId,
+        personId: 'person-eve',
+        principalKind: 'external-auditor',
+        grantIds: ['grant-1'],
+        scopeIds: ['scope-fr'],
+        orgUnitIds: ['ou-fr'],
+        method: 'GET',
+        path: `/api/${service}`,
+        outcome: 'allowed',
+        status: 200,
+        servedBy: service,
+        at: recordedAt,
+      },
+      eventId: `00000000-0000-7000-8000-${entryId.padStart(12, '0')}`,
+      tenantId: 'tenant-acme',
+      streamId: `access-log-acme-${service}`,
+      streamType: 'access-log',
+      streamRevision: globalPosition,
+      globalPosition,
+      schemaVersion: 1,
+      metadata,
+      recordedAt,
+      previousHash: null,
+      hash: 'h',
+    });
+    await projection.apply(served('risk', '1', 7, '2026-05-04T08:00:02.000Z'));
+    await projection.apply(served('reporting', '2', 1, '2026-05-04T08:00:03.000Z'));
+    await projection.apply(served('risk', '3', 8, '2026-05-04T08:00:04.000Z'));
+    await projection.apply(served('reporting', '4', 2, '2026-05-04T08:00:01.000Z'));
+    const entries = await readStore
+      .collection(Collections.AccessLog)
+      .find({ grantIds: 'grant-1' }, { sort: { sortKey: 1 } });
+    expect(entries.map((e) => [e._id, e['servedBy']])).toEqual([
+      ['4', 'reporting'],
+      ['1', 'risk'],
+      ['2', 'reporting'],
+      ['3', 'risk'],
+    ]);
+  });
 });

@@ -166,8 +166,13 @@ export interface AccessGrantView {
 export interface AccessLogEntryView {
   readonly tenantId: string;
   readonly entryId: string;
-  /** Global position of the event: the order of the log. */
+  /** Global position of the event in the event store that recorded it. */
   readonly position: number;
+  /**
+   * The order of the log: recorded-at, then position. In one event store that is the position
+   * order; entries gathered from several services' stores interleave by time.
+   */
+  readonly sortKey: string;
   readonly personId: string;
   readonly principalKind: PrincipalKind;
   readonly grantIds: readonly string[];

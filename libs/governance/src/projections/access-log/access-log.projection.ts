@@ -7,7 +7,11 @@ import { Collections } from '../read-models.js';
 
 export const ACCESS_LOG_PROJECTION = 'governance-access-log';
 
-/** One document per access-log entry (reads by external auditors, denied requests). */
+/**
+ * One document per access-log entry (reads by external auditors, denied requests). Where the
+ * contexts run as services, every service records its own entries and this read model gathers
+ * them from every service's topic (each entry says `servedBy`).
+ */
 export function accessLogProjection(readStore: ReadStore): Projection {
   const entries = readStore.collection<AccessLogEntryView>(Collections.AccessLog);
   return {
@@ -22,6 +26,7 @@ export function accessLogProjection(readStore: ReadStore): Projection {
       await projectOne(entries, event.data.entryId, event, () => ({
         tenantId: event.tenantId,
         position: event.globalPosition,
+        sortKey: `${event.recordedAt}#${String(event.globalPosition).padStart(16, '0')}`,
         ...event.data,
       }));
     },
