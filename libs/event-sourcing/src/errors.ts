@@ -41,3 +41,16 @@ export class InvalidAppendError extends EventStoreError {
     this.name = 'InvalidAppendError';
   }
 }
+
+/**
+ * The store cannot be reached right now (server down or restarting, connection lost). Worth
+ * retrying later; for an append it is unknown whether it was recorded (retry it with the same
+ * idempotency key).
+ */
+export class EventStoreUnavailableError extends EventStoreError {
+  readonly code = 'event-store-unavailable';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'EventStoreUnavailableError';
+  }
+}

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { EventStoreUnavailableError } from '@isms/event-sourcing';
 import type { SqlClient, SqlExecutor, SqlTransactionOptions } from './sql-client.js';
 
 export interface PostgresSqlClientOptions {
@@ -12,11 +13,20 @@ export interface PostgresSqlClientOptions {
   /** Pool size; default 10. Writers wait for one another anyway (see SqlEventStore.append). */
   readonly maxConnections?: number;
   readonly applicationName?: string;
+  /** How long a query waits for a new connection before failing as unavailable; default 5000 ms. */
+  readonly connectTimeoutMs?: number;
 }
 
 const identifier = /^[a-z_][a-z0-9_]{0,62}$/;
 
-/** SqlClient over a `pg` connection pool. Statements run as named prepared statements. */
+/**
+ * SqlClient over a `pg` connection pool. Statements run as named prepared statements.
+ *
+ * When the server cannot be reached (down, restarting, connection lost) a call fails with
+ * EventStoreUnavailableError (HTTP 503) instead of the driver's error; the pool drops broken
+ * connections and opens new ones on the next call, so a restarted server is used again without
+ * restarting the process.
+ */
 export class PostgresSqlClient implements SqlClient {
   readonly engine = 'postgresql' as const;
   private readonly statementNames = new Map<string, string>();
@@ -52,6 +62,8 @@ export class PostgresSqlClient implements SqlClient {
     const pool = new pg.Pool({
       connectionString: options.connectionString,
       max: options.maxConnections ?? 10,
+      connectionTimeoutMillis: options.connectTimeoutMs ?? 5_000,
+      keepAlive: true,
       application_name: options.applicationName ?? 'isms-event-store',
       ...(schema !== undefined ? { options: `-c search_path=${schema}` } : {}),
     });
@@ -66,16 +78,31 @@ export class PostgresSqlClient implements SqlClient {
   }
 
   async query<R extends object>(sql: string, params: readonly unknown[] = []): Promise<R[]> {
-    const result = await this.pool.query<R>(this.prepared(sql, params));
-    return result.rows;
+    try {
+      const result = await this.pool.query<R>(this.prepared(sql, params));
+      return result.rows;
+    } catch (error) {
+      throw unavailableOr(error);
+    }
   }
 
   async transaction<T>(
     work: (tx: SqlExecutor) => Promise<T>,
     options: SqlTransactionOptions = {},
   ): Promise<T> {
-    const connection = await this.pool.connect();
+    let connection: pg.PoolClient;
+    try {
+      connection = await this.pool.connect();
+    } catch (error) {
+      throw unavailableOr(error);
+    }
     let broken: Error | undefined;
+    // The pool listens for errors of idle connections only: one that breaks between two
+    // statements of this transaction would otherwise be an unhandled 'error' event (a crash).
+    const onError = (error: Error) => {
+      broken ??= error;
+    };
+    connection.on('error', onError);
     try {
       // Simple-query protocol: BEGIN and the prelude travel in one round trip.
       await connection.query(options.prelude ? `BEGIN; ${options.prelude}` : 'BEGIN');
@@ -89,19 +116,26 @@ export class PostgresSqlClient implements SqlClient {
       await connection.query('COMMIT');
       return result;
     } catch (error) {
-      try {
-        await connection.query('ROLLBACK');
-      } catch (rollbackError) {
-        broken = rollbackError as Error; // the connection is unusable: drop it from the pool
+      if (!broken) {
+        try {
+          await connection.query('ROLLBACK');
+        } catch (rollbackError) {
+          broken = rollbackError as Error; // the connection is unusable: drop it from the pool
+        }
       }
-      throw error;
+      throw unavailableOr(error);
     } finally {
+      connection.off('error', onError);
       connection.release(broken);
     }
   }
 
   async exec(script: string): Promise<void> {
-    await this.pool.query(script);
+    try {
+      await this.pool.query(script);
+    } catch (error) {
+      throw unavailableOr(error);
+    }
   }
 
   async close(): Promise<void> {
@@ -117,4 +151,54 @@ export class PostgresSqlClient implements SqlClient {
     }
     return { name, text, values: values as unknown[] };
   }
+}
+
+/** Error codes of the socket: the server is not there (or went away). */
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
+/** SQLSTATEs of a server shutting down, starting up or refusing connections. */
+const UNAVAILABLE_SQLSTATES = new Set(['57P01', '57P02', '57P03', '53300']);
+/** What `pg` says when a connection breaks or cannot be had in time. */
+const UNAVAILABLE_MESSAGES = [
+  /^Connection terminated/,
+  /timeout exceeded when trying to connect/,
+  /Client has encountered a connection error and is not queryable/,
+  /Client was closed and is not queryable/,
+];
+
+/** True when `error` says the server cannot be reached, not that the statement is wrong. */
+export function isConnectionFailure(error: unknown): boolean {
+  // Duck-typed: socket errors may come from another realm (test sandboxes), where instanceof fails.
+  if (typeof error !== 'object' || error === null) return false;
+  const { code, message, errors } = error as {
+    code?: unknown;
+    message?: unknown;
+    errors?: unknown;
+  };
+  if (typeof code === 'string') {
+    if (NETWORK_CODES.has(code) || UNAVAILABLE_SQLSTATES.has(code) || code.startsWith('08')) {
+      return true;
+    }
+  }
+  // Connecting to every address of a host name: an AggregateError of each attempt's error.
+  if (Array.isArray(errors) && errors.some(isConnectionFailure)) return true;
+  return (
+    typeof message === 'string' && UNAVAILABLE_MESSAGES.some((pattern) => pattern.test(message))
+  );
+}
+
+function unavailableOr(error: unknown): unknown {
+  if (error instanceof EventStoreUnavailableError || !isConnectionFailure(error)) return error;
+  return new EventStoreUnavailableError(
+    `The event store's PostgreSQL cannot be reached: ${String((error as Error).message || (error as Error).name)}`,
+    { cause: error },
+  );
 }

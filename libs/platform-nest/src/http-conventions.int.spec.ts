@@ -7,6 +7,7 @@ import { z } from 'zod';
 import {
   ConcurrencyConflictError,
   DomainRuleViolation,
+  EventStoreUnavailableError,
   InMemoryCheckpointStore,
   ManualClock,
 } from '@isms/event-sourcing';
@@ -117,6 +118,11 @@ class ProbeController {
   @Get('boom')
   boom() {
     throw new Error('secret internal detail');
+  }
+
+  @Post('store-down')
+  storeDown() {
+    throw new EventStoreUnavailableError('connect ECONNREFUSED 127.0.0.1:5432 (secret)');
   }
 
   @Get('notes')
@@ -257,6 +263,15 @@ describe('HTTP conventions shared by every context', () => {
     const res = await request(app.getHttpServer()).get('/probes/boom').expect(500);
     expect(JSON.stringify(res.body)).not.toContain('secret internal detail');
     expect(res.body.correlationId).toBeDefined();
+  });
+
+  it('answers 503 with Retry-After when the event store cannot be reached, without its details', async () => {
+    const res = await request(app.getHttpServer()).post('/probes/store-down').expect(503);
+    expect(res.headers['content-type']).toContain('application/problem+json');
+    expect(res.headers['retry-after']).toBe('2');
+    expect(res.body).toMatchObject({ status: 503, title: 'Service unavailable' });
+    expect(res.body.type).toContain('event-store-unavailable');
+    expect(JSON.stringify(res.body)).not.toContain('secret');
   });
 
   it('pages with cursors, without overlaps or gaps', async () => {

@@ -4,6 +4,7 @@ import type { Request, Response } from 'express';
 import {
   ConcurrencyConflictError,
   DomainRuleViolation,
+  EventStoreUnavailableError,
   InvalidAppendError,
   StreamOwnershipError,
 } from '@isms/event-sourcing';
@@ -64,6 +65,18 @@ function render(error: unknown): Rendered {
         detail: error.message,
         rule: error.rule,
       },
+    };
+  }
+  if (error instanceof EventStoreUnavailableError) {
+    return {
+      problem: {
+        type: problemType(error.code),
+        title: 'Service unavailable',
+        status: 503,
+        detail:
+          'The event store cannot be reached right now; retry shortly. A command that got this answer may or may not have been recorded: retry it with the same Idempotency-Key.',
+      },
+      headers: { 'Retry-After': '2' },
     };
   }
   if (error instanceof InvalidAppendError || error instanceof StreamOwnershipError) {
