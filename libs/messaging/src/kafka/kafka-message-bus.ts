@@ -224,21 +224,22 @@ export class KafkaMessageBus implements MessageBus {
     const settings = this.options.consumer ?? {};
     const sessionTimeout = settings.sessionTimeoutMs ?? 10_000;
     const heartbeatInterval = settings.heartbeatIntervalMs ?? 1_000;
-    const consumer: Consumer = this.kafka.consumer({
-      groupId: options.groupId,
-      sessionTimeout,
-      heartbeatInterval,
-      rebalanceTimeout: settings.rebalanceTimeoutMs ?? 20_000,
-      maxWaitTimeInMs: settings.maxWaitTimeMs ?? 500,
-      allowAutoTopicCreation: false,
-      retry: {
-        retries: this.options.retry?.retries ?? 5,
-        initialRetryTime: this.options.retry?.initialRetryTimeMs ?? 100,
-        maxRetryTime: this.options.retry?.maxRetryTimeMs ?? 3_000,
-      },
-    });
+    const createConsumer = (): Consumer =>
+      this.kafka.consumer({
+        groupId: options.groupId,
+        sessionTimeout,
+        heartbeatInterval,
+        rebalanceTimeout: settings.rebalanceTimeoutMs ?? 20_000,
+        maxWaitTimeInMs: settings.maxWaitTimeMs ?? 500,
+        allowAutoTopicCreation: false,
+        retry: {
+          retries: this.options.retry?.retries ?? 5,
+          initialRetryTime: this.options.retry?.initialRetryTimeMs ?? 100,
+          maxRetryTime: this.options.retry?.maxRetryTimeMs ?? 3_000,
+        },
+      });
     const subscription = new KafkaSubscription(
-      consumer,
+      createConsumer,
       {
         groupId: options.groupId,
         topics,
@@ -274,7 +275,7 @@ export class KafkaMessageBus implements MessageBus {
       return {
         status: 'down',
         adapter: 'kafka',
-        detail: `consumer of group ${crashed.groupId} stopped: ${crashed.failure!.message}`,
+        detail: `consumer of group ${crashed.groupId} crashed, being replaced: ${crashed.failure!.message}`,
       };
     }
     try {

@@ -29,6 +29,10 @@ export interface KafkaSubscriptionSettings {
   readonly heartbeatIntervalMs: number;
   readonly commitIntervalMs: number;
   readonly joinTimeoutMs: number;
+  /** First pause before a crashed consumer is replaced (doubling per failed attempt). Default 500. */
+  readonly restartInitialDelayMs?: number;
+  /** Longest pause between attempts to replace a crashed consumer. Default 5000. */
+  readonly restartMaxDelayMs?: number;
 }
 
 type Outcome =
@@ -47,6 +51,11 @@ interface FailureRecord {
  * message went to the dead-letter topic. A failing message is retried after the policy's backoff
  * by pausing its partition and not resolving its offset, so the partition neither advances nor
  * blocks the other partitions of this member; after `maxAttempts` it is dead-lettered.
+ *
+ * The client restarts a consumer by itself after most failures, but not after all (e.g. no group
+ * coordinator found while the broker is down or restarting: a "non-retriable" crash). Then the
+ * subscription replaces the consumer with a new one in the same group, with backoff, until it
+ * joins again; it resumes from the committed offsets (at least once: consumers dedupe).
  */
 export class KafkaSubscription implements Subscription {
   private closing = false;
@@ -54,15 +63,21 @@ export class KafkaSubscription implements Subscription {
   private readonly failures = new Map<string, FailureRecord>();
   private readonly resumeTimers = new Set<NodeJS.Timeout>();
   private readonly stopListening: (() => void)[] = [];
-  /** Set when the client gave up on this consumer (a crash it does not restart from). */
+  private consumer: Consumer;
+  private restartTimer?: NodeJS.Timeout;
+  private restartAttempts = 0;
+  private consumersCreated = 1;
+  /** Set while the consumer is down after a crash the client does not restart from. */
   private crash?: Error;
 
   constructor(
-    private readonly consumer: Consumer,
+    private readonly createConsumer: () => Consumer,
     private readonly settings: KafkaSubscriptionSettings,
     private readonly handler: MessageHandler,
     private readonly host: SubscriptionHost,
-  ) {}
+  ) {
+    this.consumer = createConsumer();
+  }
 
   get groupId(): string {
     return this.settings.groupId;
@@ -72,14 +87,29 @@ export class KafkaSubscription implements Subscription {
     return this.settings.topics;
   }
 
-  /** Undefined while healthy; the reason when the consumer crashed for good. */
+  /** Undefined while healthy; the reason of the last crash while the consumer is being replaced. */
   get failure(): Error | undefined {
     return this.crash;
   }
 
+  /** Consumers made so far: 1 + the replacements after crashes. */
+  get consumerGenerations(): number {
+    return this.consumersCreated;
+  }
+
   /** Connects, subscribes and resolves once the group was joined and partitions assigned. */
   async start(): Promise<void> {
-    const { consumer, settings } = this;
+    try {
+      await this.startConsumer(this.consumer);
+    } catch (error) {
+      this.closing = true;
+      throw error;
+    }
+  }
+
+  private async startConsumer(consumer: Consumer): Promise<void> {
+    const { settings } = this;
+    let started = false;
     const { promise: failed, reject: fail } = settle<never>();
     failed.catch(() => undefined); // raced below; never left unobserved
     const { promise: joined, resolve: join } = settle<void>();
@@ -93,7 +123,8 @@ export class KafkaSubscription implements Subscription {
       consumer.on(consumer.events.CRASH, ({ payload }) => {
         if (payload.restart) return; // the client reconnects and rejoins by itself
         this.crash = payload.error;
-        fail(payload.error);
+        if (started) this.replace(consumer);
+        else fail(payload.error);
       }),
     );
     const timer = setTimeout(
@@ -122,8 +153,8 @@ export class KafkaSubscription implements Subscription {
       ]);
       await Promise.race([failed, joined]);
       await Promise.race([failed, fetched]);
+      started = true;
     } catch (error) {
-      this.closing = true;
       await consumer.disconnect().catch(() => undefined);
       this.detach();
       throw error;
@@ -132,9 +163,46 @@ export class KafkaSubscription implements Subscription {
     }
   }
 
+  /** The client gave up on `consumer`: replace it (after a pause) until a new one joins. */
+  private replace(consumer: Consumer): void {
+    if (this.closing || consumer !== this.consumer) return;
+    this.detach();
+    void consumer.disconnect().catch(() => undefined);
+    this.scheduleRestart();
+  }
+
+  private scheduleRestart(): void {
+    if (this.closing || this.restartTimer) return;
+    const initial = this.settings.restartInitialDelayMs ?? 500;
+    const delay = Math.min(
+      this.settings.restartMaxDelayMs ?? 5_000,
+      initial * 2 ** Math.min(this.restartAttempts, 16),
+    );
+    this.restartAttempts += 1;
+    this.restartTimer = setTimeout(() => {
+      this.restartTimer = undefined;
+      if (this.closing) return;
+      const consumer = this.createConsumer();
+      this.consumer = consumer;
+      this.consumersCreated += 1;
+      this.startConsumer(consumer).then(
+        () => {
+          this.crash = undefined;
+          this.restartAttempts = 0;
+        },
+        (error: unknown) => {
+          this.crash = error instanceof Error ? error : new Error(String(error));
+          this.scheduleRestart();
+        },
+      );
+    }, delay);
+  }
+
   close(): Promise<void> {
     this.closePromise ??= (async () => {
       this.closing = true;
+      clearTimeout(this.restartTimer);
+      this.restartTimer = undefined;
       for (const timer of this.resumeTimers) clearTimeout(timer);
       this.resumeTimers.clear();
       // Stops fetching, waits for the batches in progress (their handlers run to the end and

@@ -112,7 +112,11 @@ export class OutboxRelay {
   private lastPublishedAt?: string;
   private consecutiveFailures = 0;
   private lastError?: { message: string; at: string };
-  private run?: { readonly abort: AbortController; readonly done: Promise<void> };
+  private run?: {
+    readonly abort: AbortController;
+    readonly done: Promise<void>;
+    readonly stopListening: () => void;
+  };
 
   constructor(options: OutboxRelayOptions) {
     this.options = options;
@@ -133,7 +137,12 @@ export class OutboxRelay {
     if (this.run) return;
     const abort = new AbortController();
     this.state = 'starting';
-    this.run = { abort, done: this.loop(abort.signal) };
+    // The head moves with this process's appends even while a publish hangs (broker down), so
+    // the lag in status() shows what waits for the broker.
+    const stopListening = this.options.store.onAppended((position) => {
+      if (position > this.headPosition) this.headPosition = position;
+    });
+    this.run = { abort, done: this.loop(abort.signal), stopListening };
   }
 
   /**
@@ -144,6 +153,7 @@ export class OutboxRelay {
     const run = this.run;
     if (!run) return;
     this.run = undefined;
+    run.stopListening();
     run.abort.abort();
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([
