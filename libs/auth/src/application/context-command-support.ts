@@ -1,5 +1,5 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { handleCommand, uuidV7Ids } from '@isms/event-sourcing';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { ProjectionTimeoutError, handleCommand, uuidV7Ids } from '@isms/event-sourcing';
 import type {
   Clock,
   Decider,
@@ -31,7 +31,9 @@ export interface DecisionMetadataOptions {
 /**
  * What every bounded context's command handling needs: the store, the clock (time comes into
  * commands from here), who acts and why, and read-your-writes — the read models have applied
- * the write before the answer leaves. Each context extends it with its own look-ups.
+ * the write before the answer leaves (when they cannot within the settle timeout, e.g. while
+ * their store is unreachable, the answer still leaves: the write is recorded and they catch up
+ * later). Each context extends it with its own look-ups.
  */
 @Injectable()
 export class ContextCommandSupport {
@@ -74,7 +76,19 @@ export class ContextCommandSupport {
     const result = await handleCommand(this.store, stream, decider, command, metadata, {
       ...(expectedRevision !== undefined ? { expectedRevision } : {}),
     });
-    await this.settle(result.lastGlobalPosition);
+    try {
+      await this.settle(result.lastGlobalPosition);
+    } catch (error) {
+      // Recorded is recorded: answering an error would make the client retry a command that
+      // took effect. The read models catch up by themselves (e.g. once their store is back).
+      if (!(error instanceof ProjectionTimeoutError)) throw error;
+      logger.warn({
+        msg: 'command recorded; its read models did not catch up in time',
+        streamId: stream.streamId,
+        position: result.lastGlobalPosition,
+        error: error.message,
+      });
+    }
     return result;
   }
 
@@ -83,6 +97,8 @@ export class ContextCommandSupport {
     await this.projections.waitUntilCaughtUp(position);
   }
 }
+
+const logger = new Logger('ContextCommandSupport');
 
 /** The tenant a principal acts in (platform administrators have none: 403). */
 export function tenantOf(principal: Principal): string {
