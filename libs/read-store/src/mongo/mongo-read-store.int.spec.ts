@@ -124,6 +124,52 @@ describe('MongoReadStore specifics', () => {
     await stores[0]!.collection(name).drop();
   }, 30_000);
 
+  it.each(['write-tokens', 'conditional-update'] as const)(
+    '%s: a write planned from a recent read that another process made stale meanwhile loses no update',
+    async (writeGuard) => {
+      const here = await connect({ writeGuard, writeLeaseMs: 20_000 });
+      const elsewhere = await connect({ writeGuard, writeLeaseMs: 20_000 });
+      const name = `rollup_${unique()}`;
+      type Totals = { streams: string[] };
+      const add = (streamId: string) => (current: Totals | undefined) => ({
+        streams: [...(current?.streams ?? []), streamId],
+      });
+      await here
+        .collection<Totals>(name)
+        .applyEvent('g', { streamId: 's1', streamRevision: 1 }, add('s1'));
+      // Read here (remembered), written elsewhere, then written here from what was read.
+      expect(await here.collection<Totals>(name).get('g')).toMatchObject({ _version: 1 });
+      await elsewhere
+        .collection<Totals>(name)
+        .applyEvent('g', { streamId: 's2', streamRevision: 1 }, add('s2'));
+      const result = await here
+        .collection<Totals>(name)
+        .applyEvent('g', { streamId: 's3', streamRevision: 1 }, add('s3'));
+      expect(result.outcome).toBe('applied');
+      expect(await elsewhere.collection<Totals>(name).get('g')).toMatchObject({
+        streams: ['s1', 's2', 's3'],
+        _version: 3,
+      });
+      // Deleted elsewhere after a read here: the write here recreates it, it is not lost.
+      await here.collection<Totals>(name).get('g');
+      await elsewhere.collection(name).delete('g');
+      await here.collection<Totals>(name).upsert('g', { streams: ['fresh'] });
+      expect(await elsewhere.collection<Totals>(name).get('g')).toMatchObject({
+        streams: ['fresh'],
+        _version: 1,
+      });
+      // What get returns is the caller's to change: the remembered copy stays as read.
+      const got = await here.collection<Totals>(name).get('g');
+      got!.streams.push('changed by the caller');
+      await here
+        .collection<Totals>(name)
+        .applyEvent('g', { streamId: 's4', streamRevision: 1 }, add('s4'));
+      expect((await elsewhere.collection<Totals>(name).get('g'))?.streams).toEqual(['fresh', 's4']);
+      await here.collection(name).drop();
+    },
+    20_000,
+  );
+
   it('write tokens: a version claimed by a writer that crashed is finished by the next writer after the lease', async () => {
     const leaseMs = 400;
     const store = await connect({ writeGuard: 'write-tokens', writeLeaseMs: leaseMs });

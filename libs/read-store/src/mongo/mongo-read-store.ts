@@ -25,6 +25,7 @@ import { WriteContentionError } from '../read-store.js';
 import type { DocumentWriter, RawCollection, Stored, WriteToken } from './write-guards.js';
 import {
   ConditionalUpdateWriter,
+  RecentDocuments,
   WRITE_TOKENS_COLLECTION,
   WriteTimeoutError,
   WriteTokenWriter,
@@ -53,6 +54,12 @@ export interface MongoReadStoreSettings {
   readonly writeLeaseMs?: number;
   /** A write that keeps losing compare-and-set for this long fails with WriteContentionError. Default 60000. */
   readonly maxWriteWaitMs?: number;
+  /**
+   * Plan a write from the document a `get` (or write) of this store saw just before, instead of
+   * reading it again (default true; see RecentDocuments). The write is a compare-and-set all the
+   * same.
+   */
+  readonly reuseRecentReads?: boolean;
 }
 
 export interface MongoReadStoreOptions extends MongoReadStoreSettings {
@@ -87,6 +94,8 @@ export class MongoReadStore implements ReadStore {
   private readonly ownsConnection: boolean;
   private readonly settings: MongoReadStoreSettings;
   private documentWriter?: Promise<DocumentWriter>;
+  /** @internal What get and writes saw lately (undefined: reuseRecentReads off). */
+  readonly recent?: RecentDocuments;
 
   private constructor(
     private readonly connection: mongoose.Connection,
@@ -99,6 +108,10 @@ export class MongoReadStore implements ReadStore {
     this.prefix = prefix;
     this.ownsConnection = options.ownsConnection ?? false;
     this.settings = options;
+    if (options.reuseRecentReads ?? true) {
+      // Write tokens: a quarter of the lease (see RecentDocuments); at most 2 s either way.
+      this.recent = new RecentDocuments(Math.min(2_000, (options.writeLeaseMs ?? 30_000) / 4));
+    }
   }
 
   /** Opens a connection of its own (closed by close()); fails if no server answers. */
@@ -212,8 +225,13 @@ class MongoCollection<T extends object> implements ReadCollection<T> {
 
   async get(id: string): Promise<StoredDocument<T> | undefined> {
     assertDocumentId(id);
-    const document = await this.raw().findOne({ _id: id });
-    return withoutIncarnation(document) as StoredDocument<T> | undefined;
+    const recent = this.store.recent;
+    const readAt = Date.now();
+    const document = (await this.raw().findOne({ _id: id })) ?? undefined;
+    if (!recent) return withoutIncarnation(document) as StoredDocument<T> | undefined;
+    recent.set(this.name, id, document, readAt);
+    // The caller may change what it gets; what is remembered stays as read.
+    return withoutIncarnation(document && copyDocument(document)) as StoredDocument<T> | undefined;
   }
 
   async find(filter: Filter = {}, options: FindOptions = {}): Promise<StoredDocument<T>[]> {
@@ -254,17 +272,20 @@ class MongoCollection<T extends object> implements ReadCollection<T> {
 
   async delete(id: string): Promise<boolean> {
     assertDocumentId(id);
+    this.store.recent?.forget(this.name, id);
     const result = await this.raw().deleteOne({ _id: id });
     return result.deletedCount > 0;
   }
 
   async deleteMany(filter: Filter): Promise<number> {
     assertSupportedFilter(filter);
+    this.store.recent?.forget(this.name);
     const result = await this.raw().deleteMany(filter as mongoose.mongo.Filter<Stored>);
     return result.deletedCount;
   }
 
   async drop(): Promise<void> {
+    this.store.recent?.forget(this.name);
     try {
       await this.raw().drop();
     } catch (error) {
@@ -283,7 +304,13 @@ class MongoCollection<T extends object> implements ReadCollection<T> {
   ): Promise<WriteResult<T>> {
     const writer = await this.store.writer();
     try {
-      const result = await writer.write({ collection: this.name, id, raw: this.raw(), plan });
+      const result = await writer.write({
+        collection: this.name,
+        id,
+        raw: this.raw(),
+        plan,
+        ...(this.store.recent ? { recent: this.store.recent } : {}),
+      });
       return {
         outcome: result.outcome,
         document:
