@@ -1,4 +1,6 @@
 import { jest } from '@jest/globals';
+import pg from 'pg';
+import { PostgresEventMirror } from '@isms/service-runtime';
 import type { Reply, TestTopology } from './e2e-support.js';
 import { eventually, expectStatus, startTestTopology } from './e2e-support.js';
 import type { ServiceName } from './topology.js';
@@ -327,5 +329,53 @@ describe('faults: processes killed mid-stream, read models converge exactly', ()
     for (const riskId of recorded) expect(JSON.stringify(register.body)).toContain(riskId);
     const health = expectStatus(await call('risk-service', 'GET', '/health'), 200, 'risk health');
     expect(health.body['components']).toMatchObject({ outboxRelay: { lag: 0 } });
+  });
+
+  it('after all that, the reporting service’s event mirror is an exact replica of what the others recorded, and every chain verifies', async () => {
+    const db = new pg.Client({ connectionString: t.env['DATABASE_URL'] });
+    await db.connect();
+    const mirror = `${t.deployment}_reporting.isms_mirror_events`;
+    try {
+      for (const context of ['governance', 'risk']) {
+        const store = `${t.deployment}_${context}.isms_events`;
+        await eventually(
+          async () => {
+            // Every recorded event is mirrored once, with its source position, revision and hash.
+            const { rows } = await db.query<{ recorded: string; mirrored: string; exact: string }>(
+              `SELECT (SELECT count(*) FROM ${store}) AS recorded,
+                 (SELECT count(*) FROM ${mirror} WHERE source_context = $1) AS mirrored,
+                 (SELECT count(*) FROM ${store} e JOIN ${mirror} m ON m.event_id = e.event_id
+                    AND m.source_context = $1 AND m.source_position = e.global_position
+                    AND m.stream_id = e.stream_id AND m.stream_revision = e.stream_revision
+                    AND m.hash = e.hash AND m.previous_hash IS NOT DISTINCT FROM e.previous_hash
+                 ) AS exact`,
+              [context],
+            );
+            expect(rows[0]).toEqual({
+              recorded: rows[0]!.recorded,
+              mirrored: rows[0]!.recorded,
+              exact: rows[0]!.recorded,
+            });
+            expect(Number(rows[0]!.recorded)).toBeGreaterThan(0);
+          },
+          30_000,
+          250,
+        );
+      }
+    } finally {
+      await db.end();
+    }
+    const replica = await PostgresEventMirror.open({
+      connectionString: t.env['DATABASE_URL']!,
+      schema: `${t.deployment}_reporting`,
+    });
+    try {
+      const verification = await replica.verifyAllStreams();
+      expect(verification.failures).toEqual([]);
+      expect(verification.streamsChecked).toBeGreaterThan(risks.length);
+      timings['mirrored events verified'] = verification.eventsChecked;
+    } finally {
+      await replica.close();
+    }
   });
 });
