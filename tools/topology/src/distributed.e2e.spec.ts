@@ -609,7 +609,9 @@ describe('distributed deployment: the five services as separate processes over K
     expect(accepted['controls']).toMatchObject({ ineffective: 0 });
     expect(accepted['soa']).toMatchObject({ statements: 0 });
     // Now, from history: what the live report says.
+    const started = Date.now();
     const now = await consolidationAsOf(new Date().toISOString());
+    timings['reporting ?asOf= group report from the mirror (ms)'] = Date.now() - started;
     expect(now['risks']).toMatchObject({ open: 1, acceptancesNeedingReapproval: 1 });
     expect(now['controls']).toMatchObject({ ineffective: 1 });
     expect(now['soa']).toMatchObject({ statements: 1, applicable: 93 });
@@ -625,6 +627,13 @@ describe('distributed deployment: the five services as separate processes over K
       brokenStreams: [],
     });
     expect(verification['streamsChecked']).toBeGreaterThanOrEqual(4);
+    timings['decision-log verification: events checked'] = verification['eventsChecked'] as number;
+    const health = expectStatus(await call('reporting-service', 'GET', '/health'), 200, 'health');
+    const mirror = (health.body['components'] as Record<string, { headPosition?: number }>)[
+      'eventMirror'
+    ];
+    expect(mirror).toMatchObject({ status: 'up' });
+    timings['events in the reporting service’s mirror'] = mirror!.headPosition ?? -1;
     const log = expectStatus(
       await call(
         'reporting-service',
