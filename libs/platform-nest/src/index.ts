@@ -9,6 +9,7 @@ export * from './http-app.js';
 export * from './platform-http.module.js';
 export * from './tokens.js';
 export * from './projections.js';
+export * from './merged-history.js';
 export * from './projections.module.js';
 export * from './http-helpers.js';
 export * from './pagination.js';

@@ -13,7 +13,15 @@ import { InMemoryReadStore } from '@isms/read-store';
 import type { ReadStore } from '@isms/read-store';
 import { HealthRegistry } from './health.js';
 import { MetricsService } from './metrics.js';
-import { CHECKPOINT_STORE, EVENT_STORE, FOREIGN_EVENT_FEED, READ_STORE } from './tokens.js';
+import { consumesForeignEvents, projectMergedAsOf } from './merged-history.js';
+import type { ForeignEventHistory } from './merged-history.js';
+import {
+  CHECKPOINT_STORE,
+  EVENT_STORE,
+  FOREIGN_EVENT_FEED,
+  FOREIGN_EVENT_HISTORY,
+  READ_STORE,
+} from './tokens.js';
 
 /**
  * Distributed mode: the ProjectionLeadership of the registry, when several instances of a
@@ -143,6 +151,9 @@ export class ProjectionRegistry
     @Optional()
     @Inject(PROJECTION_LEADERSHIP)
     leadership?: ProjectionLeadership | null,
+    @Optional()
+    @Inject(FOREIGN_EVENT_HISTORY)
+    private readonly foreignHistory?: ForeignEventHistory | null,
   ) {
     this.runner = new ProjectionRunner({
       store,
@@ -248,13 +259,24 @@ export class ProjectionRegistry
     await this.feed.replay(name);
   }
 
-  /** The named read models rebuilt as of a point in history, in a fresh in-memory store. */
+  /**
+   * The named read models rebuilt as of a point in history, in a fresh in-memory store. In a
+   * service whose read models also consume other contexts' events (a FOREIGN_EVENT_HISTORY is
+   * bound), from its own events merged with the foreign ones it kept (projectMergedAsOf).
+   */
   asOf(names: readonly string[], asOf: AsOf): Promise<ReadStore> {
     const factories = names.map((name) => {
       const factory = this.factories.get(name);
       if (!factory) throw new RangeError(`No projection named ${name}`);
       return factory;
     });
+    const feed = this.feed;
+    if (feed && this.foreignHistory) {
+      const isOwn = (type: string) => feed.isOwnStreamType(type);
+      if (consumesForeignEvents(factories, isOwn)) {
+        return projectMergedAsOf(factories, this.store, this.foreignHistory, asOf, isOwn);
+      }
+    }
     return projectAsOf(factories, this.store, asOf);
   }
 }

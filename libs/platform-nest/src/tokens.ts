@@ -18,3 +18,8 @@ export const SERVICE_CONTEXT = Symbol.for('isms.ServiceContext');
  * replica of what it consumed). Unbound: the EVENT_STORE.
  */
 export const EVENT_HISTORY = Symbol.for('isms.EventHistory');
+/**
+ * Distributed mode: the events of other contexts a service's read models consumed, kept in its
+ * event mirror (ForeignEventHistory), merged with its own for `?asOf=` (unbound when embedded).
+ */
+export const FOREIGN_EVENT_HISTORY = Symbol.for('isms.ForeignEventHistory');
