@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { AuthModule } from '@isms/auth';
 import { ControlsModule, FilesystemEvidenceContentStore } from '@isms/controls';
 import { ApplicationServicesModule, PlatformHttpModule } from '@isms/platform-nest';
-import { ServerAdaptersModule } from '@isms/service-runtime';
+import { EventMirrorModule, ServerAdaptersModule } from '@isms/service-runtime';
 import type { ServiceConfig } from '@isms/service-runtime';
 
 /** Controls as a service: catalogues, the Statement of Applicability, tests and evidence. */
@@ -18,6 +18,8 @@ export class ControlServiceModule {
         CqrsModule.forRoot(),
         PlatformHttpModule,
         ServerAdaptersModule.forRoot(config.adapters),
+        // The other contexts' events its read models consume, for ?asOf= (merged with its own).
+        EventMirrorModule.forRoot(config.adapters, { keep: 'consumed' }),
         ApplicationServicesModule,
         AuthModule.forRoot({ tokens: { kind: 'embedded', secretFile: config.tokenSecretFile } }),
         ControlsModule.forRoot({

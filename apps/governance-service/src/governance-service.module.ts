@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { AuthModule } from '@isms/auth';
 import { FilesystemDocumentContentStore, GovernanceModule } from '@isms/governance';
 import { ApplicationServicesModule, PlatformHttpModule } from '@isms/platform-nest';
-import { ServerAdaptersModule } from '@isms/service-runtime';
+import { EventMirrorModule, ServerAdaptersModule } from '@isms/service-runtime';
 import type { ServiceConfig } from '@isms/service-runtime';
 
 /** Governance as a service: tenants, org units, people and roles, scopes, documents, grants. */
@@ -18,6 +18,8 @@ export class GovernanceServiceModule {
         CqrsModule.forRoot(),
         PlatformHttpModule,
         ServerAdaptersModule.forRoot(config.adapters),
+        // The other contexts' events its read models consume, for ?asOf= (merged with its own).
+        EventMirrorModule.forRoot(config.adapters, { keep: 'consumed' }),
         ApplicationServicesModule,
         AuthModule.forRoot({ tokens: { kind: 'embedded', secretFile: config.tokenSecretFile } }),
         GovernanceModule.forRoot({

@@ -12,6 +12,7 @@ import type {
 } from '@isms/event-sourcing';
 import { PostgresSqlClient, RECORDED_AT_FORMAT } from '@isms/event-store';
 import type { SqlClient } from '@isms/event-store';
+import type { ForeignEventHistory } from '@isms/platform-nest';
 import type { ServiceContext } from './contexts.js';
 
 export interface EventMirrorOptions {
@@ -258,6 +259,59 @@ export class PostgresEventMirror implements EventStore {
       params,
     );
     return rows.map(toRecordedEvent);
+  }
+
+  /** The mirror as the FOREIGN_EVENT_HISTORY of `service` (merged with its own events for asOf). */
+  foreignHistory(service: string): ForeignEventHistory {
+    return {
+      service,
+      sources: () => this.sources(),
+      readSource: (source, options) => this.readSource(source, options),
+    };
+  }
+
+  /** The contexts some events were mirrored from. */
+  async sources(): Promise<string[]> {
+    const rows = await this.client.query<{ source_context: string }>(
+      'SELECT DISTINCT source_context FROM isms_mirror_events ORDER BY source_context',
+    );
+    return rows.map((row) => row.source_context);
+  }
+
+  /**
+   * The mirrored events of one source in the source's order (its global positions: each stream
+   * in revision order), verbatim: `globalPosition` is the SOURCE position (unlike readAll's), as
+   * the read models got them from Kafka. `until`: recorded at or before that instant.
+   */
+  async readSource(
+    source: string,
+    options: {
+      readonly afterPosition: number;
+      readonly limit: number;
+      readonly until?: string;
+      readonly streamTypes?: readonly string[];
+    },
+  ): Promise<RecordedEvent[]> {
+    if (options.streamTypes && options.streamTypes.length === 0) return [];
+    const maxBatch = this.options.maxBatchSize ?? DEFAULT_MAX_BATCH;
+    const limit = Math.min(Math.max(Math.trunc(options.limit), 1), maxBatch);
+    const params: unknown[] = [source, options.afterPosition];
+    let where = 'source_context = $1 AND source_position > $2';
+    if (options.streamTypes) {
+      params.push([...options.streamTypes]);
+      where += ` AND stream_type = ANY($${params.length}::text[])`;
+    }
+    if (options.until !== undefined) where += asOfCondition({ recordedAt: options.until }, params);
+    params.push(limit);
+    const rows = await this.client.query<MirrorRow>(
+      `SELECT ${EVENT_COLUMNS} FROM isms_mirror_events WHERE ${where}
+       ORDER BY source_position LIMIT $${params.length}`,
+      params,
+    );
+    return rows.map((row) => ({
+      ...toRecordedEvent(row),
+      globalPosition: Number(row.source_position),
+    }));
   }
 
   async streamRevision(streamId: string): Promise<number> {

@@ -46,7 +46,10 @@ export interface EventRecorder {
 
 interface AttachedRecorder {
   readonly recorder: EventRecorder;
-  readonly topics: ReadonlySet<string>;
+  /** Every other context's topic, or (consumedOnly) those of the attached read models, at start. */
+  topics: ReadonlySet<string>;
+  /** Only the events some attached read model consumes. */
+  readonly consumedOnly: boolean;
   eventsRecorded: number;
   lastError?: { message: string; attempts: number; at: string };
 }
@@ -129,15 +132,22 @@ export class KafkaProjectionFeed implements ForeignEventFeed {
   /**
    * Gives `recorder` every event of the other contexts' topics, before the read models (called
    * before the feed starts; it joins the consumer group's digest, so it starts from the beginning).
+   * `only: 'consumed'`: just the events some attached read model consumes (of the stream types
+   * they are fed from here, from their topics), never this service's own topic.
    */
-  record(recorder: EventRecorder): void {
+  record(recorder: EventRecorder, options: { readonly only?: 'consumed' } = {}): void {
     if (this.state !== 'stopped') throw new Error('Attach recorders before the feed starts');
     if (this.recorders.has(recorder.name))
       throw new Error(`Two recorders are named ${recorder.name}`);
     const topics = SERVICE_CONTEXTS.filter((context) => context !== this.options.context).map(
       (context) => serviceEventsTopic(context, this.options.deployment),
     );
-    this.recorders.set(recorder.name, { recorder, topics: new Set(topics), eventsRecorded: 0 });
+    this.recorders.set(recorder.name, {
+      recorder,
+      topics: new Set(topics),
+      consumedOnly: options.only === 'consumed',
+      eventsRecorded: 0,
+    });
   }
 
   /** The consumer group of the current read-model set. */
@@ -166,6 +176,12 @@ export class KafkaProjectionFeed implements ForeignEventFeed {
 
   async start(): Promise<void> {
     if (this.state === 'live' || (this.attached.size === 0 && this.recorders.size === 0)) return;
+    const consumedTopics = new Set([...this.attached.values()].flatMap((a) => a.topics));
+    for (const recorder of this.recorders.values()) {
+      if (!recorder.consumedOnly) continue;
+      const own = serviceEventsTopic(this.options.context, this.options.deployment);
+      recorder.topics = new Set([...consumedTopics].filter((topic) => topic !== own));
+    }
     const topics = this.topics();
     await this.options.bus.ensureTopics(topics);
     this.subscription = await this.options.bus.subscribe(
@@ -263,6 +279,9 @@ export class KafkaProjectionFeed implements ForeignEventFeed {
       const context = this.contextOfTopic.get(message.topic);
       for (const target of recorders) {
         if (!context || !target.topics.has(message.topic)) continue;
+        if (target.consumedOnly && !targets.some((t) => t.streamTypes.has(event.streamType))) {
+          continue;
+        }
         try {
           await target.recorder.record(event, { context, topic: message.topic });
           target.eventsRecorded += 1;
