@@ -153,7 +153,10 @@ export class PostgresLeadership implements ProjectionLeadership {
     const client = new pg.Client({
       connectionString: this.options.connectionString,
       application_name: `${this.options.applicationName ?? 'isms'}-leadership`,
+      // A peer gone without closing its socket (host down, network cut) is noticed within
+      // seconds on both sides: the leads it held are released (server) and given up (client).
       keepAlive: true,
+      keepAliveInitialDelayMillis: 10_000,
     });
     const broken = (error?: unknown) => {
       if (this.client !== client) return;
@@ -171,7 +174,10 @@ export class PostgresLeadership implements ProjectionLeadership {
     });
     await client.connect();
     try {
-      await client.query(`LISTEN "${this.channel}"`);
+      await client.query(
+        `SET tcp_keepalives_idle = 10; SET tcp_keepalives_interval = 5; ` +
+          `SET tcp_keepalives_count = 3; LISTEN "${this.channel}"`,
+      );
     } catch (error) {
       await client.end().catch(() => undefined);
       throw error;
