@@ -21,6 +21,7 @@ import {
   deadLetterHeaders,
   deadLetterTopicFor,
   describeFailure,
+  isTransientFailure,
   resolveRetryPolicy,
   retryDelayMs,
   sleep,
@@ -225,6 +226,7 @@ export class InProcessMessageBus implements MessageBus {
     partition: number,
     record: StoredRecord,
   ): Promise<'commit' | 'abandon'> {
+    let transientRetries = 0;
     for (let attempt = 1; ; attempt++) {
       if (member.closing) return 'abandon';
       let failure: unknown;
@@ -247,6 +249,14 @@ export class InProcessMessageBus implements MessageBus {
       }
       // Shutting down: no retry, no commit — the group gets the message again.
       if (member.closing) return 'abandon';
+      if (isTransientFailure(failure)) {
+        // An unreachable store, not the message: retried for as long as it lasts, not counted.
+        transientRetries += 1;
+        attempt -= 1;
+        await sleep(retryDelayMs(member.retry, transientRetries), member.stopping);
+        continue;
+      }
+      transientRetries = 0;
       if (attempt >= member.retry.maxAttempts) {
         if (this.closed) return 'abandon';
         const deadLetterTopic = member.deadLetterTopic(topic);

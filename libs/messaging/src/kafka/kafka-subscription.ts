@@ -1,7 +1,12 @@
 import type { Consumer, EachBatchPayload, KafkaMessage } from 'kafkajs';
 import { fromKafkaBinaryMessage } from '../cloudevents.js';
 import type { MessageHandler, ReceivedMessage, RetryPolicy, Subscription } from '../message-bus.js';
-import { deadLetterHeaders, describeFailure, retryDelayMs } from '../message-bus.js';
+import {
+  deadLetterHeaders,
+  describeFailure,
+  isTransientFailure,
+  retryDelayMs,
+} from '../message-bus.js';
 
 /** What a subscription needs from its bus. */
 export interface SubscriptionHost {
@@ -43,6 +48,8 @@ type Outcome =
 interface FailureRecord {
   readonly attempts: number;
   readonly reason: string;
+  /** Consecutive transient failures (an unreachable store): retried without counting as attempts. */
+  readonly transientRetries?: number;
 }
 
 /**
@@ -295,6 +302,19 @@ export class KafkaSubscription implements Subscription {
       } catch (error) {
         // Shutting down: no retry, no commit — the group gets the message again.
         if (this.closing) return { kind: 'abandon' };
+        if (isTransientFailure(error)) {
+          // Not the message's fault: keep it for as long as the outage lasts.
+          const transientRetries = (previous?.transientRetries ?? 0) + 1;
+          this.failures.set(key, {
+            attempts: previous?.attempts ?? 0,
+            reason: describeFailure(error),
+            transientRetries,
+          });
+          return {
+            kind: 'retry-later',
+            delayMs: retryDelayMs(this.settings.retry, transientRetries),
+          };
+        }
         failure = { attempts: attempt, reason: describeFailure(error) };
         this.failures.set(key, failure);
         if (attempt < maxAttempts) {

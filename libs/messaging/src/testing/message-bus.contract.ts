@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { RecordedEvent } from '@isms/event-sourcing';
+import { EventStoreUnavailableError } from '@isms/event-sourcing';
 import { CLOUDEVENTS_SPEC_VERSION, JSON_CONTENT_TYPE } from '../cloudevents.js';
 import type {
   MessageBus,
@@ -13,6 +14,7 @@ import {
   deadLetterInfo,
   deadLetterTopicFor,
   eventsTopicFor,
+  isTransientFailure,
 } from '../message-bus.js';
 import { eventually, gate, pause } from './eventually.js';
 import { RecordedEventFactory } from './recorded-events.js';
@@ -290,6 +292,51 @@ export function messageBusContract(fixture: MessageBusContractFixture): void {
         await pause(quietMs);
         expect(attempts).toEqual([1, 2, 3]);
         expect(deadLetters.received).toHaveLength(1);
+      },
+      testMs,
+    );
+
+    it(
+      'retries a handler whose store is unreachable for as long as that lasts: never dead-lettered, not counted as attempts',
+      async () => {
+        const topic = await newTopic(1);
+        const stream = `risk-${unique()}`;
+        const first = events.next(stream, 'RiskIdentified');
+        const second = events.next(stream, 'RiskAssessed');
+        const attempts: number[] = [];
+        const handled: string[] = [];
+        let outage = 6; // failures before the store is back: more than maxAttempts
+        await subscribe(
+          {
+            groupId: `reporting-${unique()}`,
+            topics: [topic],
+            retry: { maxAttempts: 2, initialDelayMs: 10, multiplier: 2, maxDelayMs: 40 },
+          },
+          async (message) => {
+            attempts.push(message.attempt);
+            if (outage > 0) {
+              outage -= 1;
+              throw new EventStoreUnavailableError('connect ECONNREFUSED 127.0.0.1:5432');
+            }
+            handled.push(message.event.eventId);
+          },
+        );
+        const deadLetters = recorder();
+        await subscribe(
+          { groupId: `dlq-watch-${unique()}`, topics: [deadLetterTopicFor(topic)] },
+          deadLetters.handler,
+        );
+
+        await bus.publish(topic, [first, second]);
+
+        await eventually(() => expect(handled).toEqual([first.eventId, second.eventId]), within);
+        expect(attempts).toEqual([1, 1, 1, 1, 1, 1, 1, 1]);
+        await pause(quietMs);
+        expect(deadLetters.received).toHaveLength(0);
+        expect(
+          isTransientFailure(new Error('wrapped', { cause: new EventStoreUnavailableError('x') })),
+        ).toBe(true);
+        expect(isTransientFailure(new Error('control A.5.99 is not in the catalogue'))).toBe(false);
       },
       testMs,
     );
