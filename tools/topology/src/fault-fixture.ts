@@ -1,3 +1,5 @@
+import { expect } from '@jest/globals';
+import pg from 'pg';
 import type { Reply, TestTopology } from './e2e-support.js';
 import { eventually, expectStatus } from './e2e-support.js';
 import type { ServiceName } from './topology.js';
@@ -261,4 +263,50 @@ export class FaultyGroup {
       )
     )['assetId'] as string;
   }
+}
+
+/**
+ * The reporting service's event mirror holds every event the other contexts' stores recorded,
+ * exactly once (same source position, revision and hash); polls until it does.
+ */
+export async function expectMirrorExact(
+  t: TestTopology,
+  contexts: readonly string[],
+  timeoutMs = 30_000,
+): Promise<Record<string, number>> {
+  const db = new pg.Client({ connectionString: t.env['DATABASE_URL'] });
+  await db.connect();
+  const mirror = `${t.deployment}_reporting.isms_mirror_events`;
+  const counts: Record<string, number> = {};
+  try {
+    for (const context of contexts) {
+      const store = `${t.deployment}_${context}.isms_events`;
+      await eventually(
+        async () => {
+          const { rows } = await db.query<{ recorded: string; mirrored: string; exact: string }>(
+            `SELECT (SELECT count(*) FROM ${store}) AS recorded,
+               (SELECT count(*) FROM ${mirror} WHERE source_context = $1) AS mirrored,
+               (SELECT count(*) FROM ${store} e JOIN ${mirror} m ON m.event_id = e.event_id
+                  AND m.source_context = $1 AND m.source_position = e.global_position
+                  AND m.stream_id = e.stream_id AND m.stream_revision = e.stream_revision
+                  AND m.hash = e.hash AND m.previous_hash IS NOT DISTINCT FROM e.previous_hash
+               ) AS exact`,
+            [context],
+          );
+          const { recorded, mirrored, exact } = rows[0]!;
+          expect({ context, mirrored, exact }).toEqual({
+            context,
+            mirrored: recorded,
+            exact: recorded,
+          });
+          counts[context] = Number(recorded);
+        },
+        timeoutMs,
+        250,
+      );
+    }
+  } finally {
+    await db.end();
+  }
+  return counts;
 }
