@@ -385,6 +385,7 @@ describe('distributed deployment: the five services as separate processes over K
       'SoA approval',
     );
     expect(approved.body['approval']).toMatchObject({ status: 'approved', version: 1 });
+    instants['soaApproved'] = new Date().toISOString();
   });
 
   it('a control tested ineffective in the controls service marks the risk acceptance for re-approval in the risk service', async () => {
@@ -529,6 +530,30 @@ describe('distributed deployment: the five services as separate processes over K
       200,
       'corrective action',
     );
+    // The frozen view is rebuilt as of the cut-off from the audit service's own events merged
+    // with the controls events it consumed (kept in its event mirror): the SoA and the evidence.
+    expectStatus(
+      await call('audit-service', 'POST', `${path}/cut-off`, 'auditorFr', {
+        cutOffAt: new Date().toISOString(),
+        reason: 'State on the audit day',
+      }),
+      200,
+      'cut-off',
+    );
+    const frozen = expectStatus(
+      await call('audit-service', 'GET', `${path}/frozen-view`, 'auditorFr'),
+      200,
+      'frozen view',
+    ).body;
+    const frozenSoa = frozen['statementOfApplicability'] as {
+      approvedVersion: number | null;
+      lines: { applicable: boolean }[];
+    } | null;
+    expect(frozenSoa?.lines.filter((l) => l.applicable)).toHaveLength(93);
+    expect(frozenSoa?.approvedVersion).toBe(1);
+    expect((frozen['evidence'] as { evidenceId: string }[]).map((e) => e.evidenceId)).toEqual([
+      evidenceId,
+    ]);
   });
 
   it('the group report of the reporting service shows it all, from every context’s topic', async () => {
@@ -615,6 +640,27 @@ describe('distributed deployment: the five services as separate processes over K
     expect(now['risks']).toMatchObject({ open: 1, acceptancesNeedingReapproval: 1 });
     expect(now['controls']).toMatchObject({ ineffective: 1 });
     expect(now['soa']).toMatchObject({ statements: 1, applicable: 93 });
+
+    // The controls service's SoA as of its approval: the risk's link (risk events, kept in the
+    // controls service's event mirror) as it was then, before the evidence and the failed test.
+    type Line = { controlId: string; risks: unknown[]; evidence: unknown[]; testPlans?: unknown[] };
+    const soaLine = async (asOf?: string) => {
+      const query = asOf ? `?asOf=${encodeURIComponent(asOf)}` : '';
+      const reply = expectStatus(
+        await call('control-service', 'GET', `/api/scopes/${ids['frScope']}/soa${query}`, 'ismsFr'),
+        200,
+        `SoA as of ${asOf ?? 'now'}`,
+      );
+      return (reply.body['lines'] as Line[]).find((l) => l.controlId === '8.13')!;
+    };
+    const soaStarted = Date.now();
+    const then = await soaLine(instants['soaApproved']!);
+    timings['controls ?asOf= SoA, own + mirrored events (ms)'] = Date.now() - soaStarted;
+    const today = await soaLine();
+    const link = { riskId: ids['risk'], title: 'Ransomware encrypts the CRM', link: 'treatment' };
+    expect(then.risks).toEqual([link]);
+    expect(today.risks).toEqual([link]);
+    expect([then.evidence.length, today.evidence.length]).toEqual([0, 1]);
 
     const verification = expectStatus(
       await call('reporting-service', 'GET', '/api/reporting/decisions/verification', 'groupCiso'),
