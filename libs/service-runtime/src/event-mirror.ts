@@ -119,9 +119,13 @@ interface MirrorRow {
 
 /**
  * A faithful replica of the events other contexts published, for a service whose own event store
- * does not hold the events its read models are built from (the reporting service): every
- * envelope it consumed, stored verbatim with its source (context and global position there),
- * append-only, idempotent on the event id.
+ * does not hold (all) the events its read models are built from: the reporting service keeps
+ * every event of the other contexts' topics, the others only the foreign events their read models
+ * consume (see EventMirrorModule). Every envelope stored verbatim with its source (context and
+ * global position there), append-only, idempotent on the event id.
+ *
+ * For the other services it is their FOREIGN_EVENT_HISTORY (foreignHistory, readSource): `?asOf=`
+ * replays their own events merged with these (projectMergedAsOf).
  *
  * It answers the read side of the EventStore port, so `?asOf=` reports (projectAsOf) and the
  * hash-chain verifier run on it unchanged:

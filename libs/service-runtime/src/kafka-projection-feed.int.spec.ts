@@ -92,6 +92,17 @@ describe('KafkaProjectionFeed on Kafka: other contextsâ€™ events into a serviceâ
         recorded.push(`${origin.context}:${event.eventId}`);
       },
     });
+    // A recorder of what the read models consume (a write service's mirror): the scopes only.
+    const consumed: string[] = [];
+    feed.record(
+      {
+        name: 'consumed-mirror',
+        record: async (event) => {
+          consumed.push(event.eventId);
+        },
+      },
+      { only: 'consumed' },
+    );
     await feed.start();
     try {
       const scopes = readStore.collection<{ name: string }>('scopes');
@@ -102,6 +113,7 @@ describe('KafkaProjectionFeed on Kafka: other contextsâ€™ events into a serviceâ
       expect(writes).toEqual([`${a}@1`, `${b}@1`, `${a}@2`]);
       await eventually(async () => expect(recorded).toHaveLength(4), { timeoutMs: 20_000 });
       expect(recorded).toEqual([...published, other].map((event) => `governance:${event.eventId}`));
+      expect(consumed).toEqual(published.map((event) => event.eventId));
 
       // A redelivery (a relay that crashed before saving its checkpoint publishes again).
       await bus.publish(topic, published, { context: 'governance' });
