@@ -54,3 +54,40 @@ export class EventStoreUnavailableError extends EventStoreError {
     this.name = 'EventStoreUnavailableError';
   }
 }
+
+/** Names of MongoDB driver errors that say the server cannot be reached (not that a write is wrong). */
+const UNREACHABLE_ERROR_NAMES = new Set([
+  'MongoNetworkError',
+  'MongoNetworkTimeoutError',
+  'MongoServerSelectionError',
+  'MongoNotConnectedError',
+  'MongoPoolClearedError',
+]);
+
+/**
+ * True when an operation failed because something it depends on cannot be reached right now (an
+ * event store or read store down or restarting), not because of its input. Message buses retry
+ * such handler failures for as long as they last (backing off up to `retry.maxDelayMs`), do not
+ * count them towards `maxAttempts` and never dead-letter a message for them: a store restart
+ * must not cost events. Projection runners should treat them likewise. Recognised: the event
+ * store's EventStoreUnavailableError, errors marked `transient: true`, MongoDB driver
+ * network/server-selection errors, and errors whose `cause` is one of these.
+ */
+export function isTransientFailure(error: unknown): boolean {
+  for (let current = error, depth = 0; depth < 5; depth++) {
+    if (typeof current !== 'object' || current === null) return false;
+    const { name, code, transient, cause } = current as {
+      name?: unknown;
+      code?: unknown;
+      transient?: unknown;
+      cause?: unknown;
+    };
+    if (current instanceof EventStoreUnavailableError || code === 'event-store-unavailable') {
+      return true;
+    }
+    if (transient === true) return true;
+    if (typeof name === 'string' && UNREACHABLE_ERROR_NAMES.has(name)) return true;
+    current = cause;
+  }
+  return false;
+}

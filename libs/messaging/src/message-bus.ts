@@ -1,5 +1,5 @@
 import type { RecordedEvent } from '@isms/event-sourcing';
-import { EventStoreUnavailableError } from '@isms/event-sourcing';
+import { isTransientFailure } from '@isms/event-sourcing';
 
 /**
  * The MessageBus port: integration events between bounded contexts (ARCHITECTURE §4).
@@ -175,42 +175,11 @@ export interface DeadLetterInfo {
 /** Reason texts are cut so that a huge stack trace cannot exceed a broker's message size. */
 const MAX_REASON_LENGTH = 2_000;
 
-/** Names of MongoDB driver errors that say the server cannot be reached (not that a write is wrong). */
-const UNREACHABLE_ERROR_NAMES = new Set([
-  'MongoNetworkError',
-  'MongoNetworkTimeoutError',
-  'MongoServerSelectionError',
-  'MongoNotConnectedError',
-  'MongoPoolClearedError',
-]);
-
 /**
- * True when a handler failed because something it depends on cannot be reached right now (its
- * event store or read store is down or restarting), not because of the message. Buses retry such
- * failures for as long as they last (backing off up to `retry.maxDelayMs`), do not count them
- * towards `maxAttempts` and never dead-letter a message for them: a store restart must not cost
- * events. Recognised: the event store's EventStoreUnavailableError, errors marked
- * `transient: true`, MongoDB driver network/server-selection errors, and errors whose `cause`
- * is one of these.
+ * Failures buses retry for as long as they last instead of dead-lettering the message (see
+ * isTransientFailure in @isms/event-sourcing).
  */
-export function isTransientFailure(error: unknown): boolean {
-  for (let current = error, depth = 0; depth < 5; depth++) {
-    if (typeof current !== 'object' || current === null) return false;
-    const { name, code, transient, cause } = current as {
-      name?: unknown;
-      code?: unknown;
-      transient?: unknown;
-      cause?: unknown;
-    };
-    if (current instanceof EventStoreUnavailableError || code === 'event-store-unavailable') {
-      return true;
-    }
-    if (transient === true) return true;
-    if (typeof name === 'string' && UNREACHABLE_ERROR_NAMES.has(name)) return true;
-    current = cause;
-  }
-  return false;
-}
+export { isTransientFailure };
 
 export function describeFailure(error: unknown): string {
   const text =
