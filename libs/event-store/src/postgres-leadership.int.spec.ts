@@ -79,29 +79,47 @@ describe('PostgresLeadership', () => {
     expect(changes).toEqual(['a:true', 'b:true']);
   });
 
-  it('announcements of checkpoints and appends reach the other process, not its sender', async () => {
+  it('while another process follows, a leader announces its checkpoints and the follower its appends; a lone leader stays quiet', async () => {
     const [a, b] = await processes();
     const heardByA: [string, number][] = [];
     const heardByB: [string, number][] = [];
     a!.leadership.onAnnounced((id, p) => heardByA.push([id, p]));
     b!.leadership.onAnnounced((id, p) => heardByB.push([id, p]));
-    a!.leadership.announce('projection:risk:register', 41);
-    a!.leadership.announce('projection:risk:register', 42);
-    await until(() => heardByB.some(([, p]) => p === 42), 'b to hear 42');
-    expect(heardByB.at(-1)).toEqual(['projection:risk:register', 42]);
-    expect(heardByA).toEqual([]);
-
-    // An append through a's store wakes b's store listeners (its tails) at once.
+    const wokenA: number[] = [];
     const wokenB: number[] = [];
+    a!.store.onAppended((p) => wokenA.push(p));
     b!.store.onAppended((p) => wokenB.push(p));
-    const appended = await a!.store.append({
-      tenantId: 'tenant-1',
-      streamId: `risk-${randomUUID()}`,
-      streamType: 'risk',
-      expectedRevision: 'no-stream',
-      events: [{ type: 'RiskIdentified', data: {}, metadata }],
-    });
-    await until(() => wokenB.includes(appended.lastGlobalPosition), 'b to hear the append');
+    const append = (via: SqlEventStore) =>
+      via.append({
+        tenantId: 'tenant-1',
+        streamId: `risk-${randomUUID()}`,
+        streamType: 'risk',
+        expectedRevision: 'no-stream',
+        events: [{ type: 'RiskIdentified', data: {}, metadata }],
+      });
+
+    // a leads everything, nobody follows: nothing is sent.
+    const leads: string[] = [];
+    a!.leadership.compete('projection:risk:register', (l) => leads.push(`a:${l}`));
+    await until(() => leads.includes('a:true'), 'a to lead');
+    a!.leadership.announce('projection:risk:register', 40);
+    const lone = await append(a!.store);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(heardByB).toEqual([]);
+    expect(wokenB).not.toContain(lone.lastGlobalPosition);
+
+    // b follows: it says so, a announces from then on, b's appends wake a's tails at once.
+    b!.leadership.compete('projection:risk:register', (l) => leads.push(`b:${l}`));
+    let position = 41;
+    await until(() => {
+      a!.leadership.announce('projection:risk:register', position++);
+      return heardByB.length > 0;
+    }, 'b to hear a checkpoint');
+    expect(heardByB[0]![0]).toBe('projection:risk:register');
+    expect(heardByA).toEqual([]); // nobody hears itself
+    const followed = await append(b!.store);
+    await until(() => wokenA.includes(followed.lastGlobalPosition), 'a to hear the append');
+    expect(leads).toEqual(['a:true']);
   });
 
   it('the connection holding a lead is killed: the lead moves to the other process, the first hears it lost it', async () => {

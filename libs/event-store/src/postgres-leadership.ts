@@ -26,6 +26,9 @@ interface Contender {
 }
 
 const SCHEMA = /^[a-z_][a-z0-9_]{0,62}$/;
+/** A process that follows something says so this often; leaders announce while they hear it. */
+const FOLLOWER_PING_MS = 1_000;
+const FOLLOWER_SILENCE_MS = 3_500;
 
 /**
  * ProjectionLeadership on PostgreSQL, for instances of a service sharing one event store:
@@ -39,7 +42,10 @@ const SCHEMA = /^[a-z_][a-z0-9_]{0,62}$/;
  * - Announcements travel by LISTEN/NOTIFY on that connection, one channel per schema: a
  *   leader's checkpoint (`c:<position>:<id>`, so followers see a write applied within a
  *   millisecond or so) and this process's appends (`a:<position>`, so the leader's tail reads
- *   them at once). Best effort: followers also read the saved checkpoint now and then.
+ *   them at once). Best effort: followers also read the saved checkpoint now and then. Only
+ *   while someone follows: a follower says so every second (`f`), a leader announces its
+ *   checkpoints while it hears that, and a process announces its appends only while it follows
+ *   something; a lone instance sends nothing.
  */
 export class PostgresLeadership implements ProjectionLeadership {
   private client?: pg.Client;
@@ -56,6 +62,9 @@ export class PostgresLeadership implements ProjectionLeadership {
   private reconnectAfter = 0;
   /** The highest position appended here or announced to this process. */
   private knownHead = 0;
+  /** When a process following something here was last heard of (its leaders announce only then). */
+  private followerHeardAt = -Infinity;
+  private lastFollowerPing = -Infinity;
   private readonly outbox = new Map<string, number>();
   private flushing = false;
   private readonly stopListening?: () => void;
@@ -79,7 +88,8 @@ export class PostgresLeadership implements ProjectionLeadership {
       this.stopListening = store.onAppended((position) => {
         if (position <= this.knownHead) return; // heard from another process: not ours to tell
         this.knownHead = position;
-        this.send('a', position);
+        // Only a leader elsewhere needs to know (a process leading everything keeps quiet).
+        if (this.following()) this.send('a', position);
       });
     }
   }
@@ -115,12 +125,20 @@ export class PostgresLeadership implements ProjectionLeadership {
   }
 
   announce(id: string, position: number): void {
+    // Nobody follows (one instance): no announcements, no cost.
+    if (Date.now() - this.followerHeardAt > FOLLOWER_SILENCE_MS) return;
     this.send(`c:${id}`, position);
   }
 
   onAnnounced(listener: (id: string, position: number) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /** Whether this process competes for an id it does not lead (another process leads it). */
+  private following(): boolean {
+    for (const contender of this.contenders.values()) if (!contender.leading) return true;
+    return false;
   }
 
   /** The ids this process leads now. */
@@ -214,6 +232,11 @@ export class PostgresLeadership implements ProjectionLeadership {
     }
     const wanted = [...this.contenders].filter(([, c]) => !c.leading).map(([id]) => id);
     if (wanted.length === 0) return;
+    if (Date.now() - this.lastFollowerPing >= FOLLOWER_PING_MS) {
+      // Tells the leaders that someone follows: they announce their checkpoints from now on.
+      this.lastFollowerPing = Date.now();
+      this.send('f', this.lastFollowerPing);
+    }
     try {
       const { rows } = await client.query<{ id: string; got: boolean }>(
         `SELECT id, pg_try_advisory_lock(hashtext($1), hashtext(id)) AS got
@@ -240,7 +263,9 @@ export class PostgresLeadership implements ProjectionLeadership {
 
   private heard(payload: string): void {
     const [kind, positionText, ...rest] = payload.split(':');
-    if (kind === 'c') {
+    if (kind === 'f') {
+      this.followerHeardAt = Date.now();
+    } else if (kind === 'c') {
       // c:<id>:<position> — ids may contain ':' (they are checkpoint ids).
       const parts = payload.slice(2).split(':');
       const position = Number(parts.pop());

@@ -92,6 +92,8 @@ describe('two instances of the risk service: one applies, both answer with their
   /** riskId → the likelihood it was last rated with. */
   const expected = new Map<string, number>();
   const timings: Record<string, number> = {};
+  /** How long each identify command took, by the URL of the instance that answered. */
+  const latencies = new Map<string, number[]>();
 
   const callAt = async (
     url: string,
@@ -132,6 +134,7 @@ describe('two instances of the risk service: one applies, both answer with their
    */
   const flow = async (n: number, on: RunningServiceProcess, rateOn: RunningServiceProcess) => {
     const title = `Risk ${n}`;
+    const sent = Date.now();
     const identified = await created(
       callAt(on.url, 'POST', '/api/risk/risks', 'isms', {
         title,
@@ -145,6 +148,7 @@ describe('two instances of the risk service: one applies, both answer with their
       `identify ${n} on ${on.url}`,
     );
     const risk = identified as unknown as RiskView;
+    latencies.set(on.url, [...(latencies.get(on.url) ?? []), Date.now() - sent]);
     expect(risk.title).toBe(title);
     const riskId = risk.riskId;
     expect((await riskAt(on.url, riskId)).title).toBe(title);
@@ -316,6 +320,9 @@ describe('two instances of the risk service: one applies, both answer with their
       );
     }
     timings['36 flows in 3 bursts (ms)'] = Date.now() - started;
+    const median = (values: number[]) => [...values].sort((x, y) => x - y)[values.length >> 1]!;
+    timings['identify p50, instance started first (ms)'] = median(latencies.get(first.url)!);
+    timings['identify p50, instance added (ms)'] = median(latencies.get(second.url)!);
     await converged([first, second]);
     // Each flow recorded two events on its risk stream: applied once each, by one instance.
     await eventually(async () => {
