@@ -24,6 +24,56 @@ import type {
 } from './read-store.js';
 
 type Stored = StoredDocument<Record<string, unknown>>;
+/** Document ids by indexed value (`s:` strings, `n:` numbers, `b:` booleans). */
+type FieldIndex = Map<string, Set<string>>;
+
+/** The index keys of a field's value: a scalar, or every scalar inside an array. */
+function indexKeys(value: unknown, into: string[] = []): string[] {
+  if (Array.isArray(value)) {
+    for (const item of value) indexKeys(item, into);
+  } else {
+    const key = scalarKey(value);
+    if (key !== undefined) into.push(key);
+  }
+  return into;
+}
+
+function scalarKey(value: unknown): string | undefined {
+  switch (typeof value) {
+    case 'string':
+      return `s:${value}`;
+    case 'number':
+      return Number.isNaN(value) ? undefined : `n:${value}`;
+    case 'boolean':
+      return `b:${value}`;
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * The index keys a top-level equality condition can only match through: `{ field: scalar }`,
+ * `{ field: { $eq: scalar } }`, `{ field: { $in: [scalars] } }`; undefined for anything else.
+ */
+function equalityKeys(condition: unknown): string[] | undefined {
+  const key = scalarKey(condition);
+  if (key !== undefined) return [key];
+  if (typeof condition !== 'object' || condition === null || Array.isArray(condition)) {
+    return undefined;
+  }
+  const entries = Object.entries(condition);
+  if (entries.length !== 1) return undefined;
+  const [operator, operand] = entries[0]!;
+  if (operator === '$eq') {
+    const eq = scalarKey(operand);
+    return eq === undefined ? undefined : [eq];
+  }
+  if (operator === '$in' && Array.isArray(operand)) {
+    const keys = operand.map(scalarKey);
+    return keys.every((k) => k !== undefined) ? (keys as string[]) : undefined;
+  }
+  return undefined;
+}
 
 /**
  * Read models in process memory, queried with MongoDB semantics by mingo. Used by the embedded
@@ -33,6 +83,12 @@ type Stored = StoredDocument<Record<string, unknown>>;
  */
 export class InMemoryReadStore implements ReadStore {
   private readonly collections = new Map<string, Map<string, Stored>>();
+  /**
+   * Equality indexes, per collection and top-level field, built the first time a find filters
+   * on the field and kept up to date by every write: a find then tests only the documents that
+   * can match instead of every document of the collection (the filter is still applied in full).
+   */
+  private readonly indexes = new Map<string, Map<string, FieldIndex>>();
   private closed = false;
 
   collection<T extends object = Record<string, unknown>>(name: string): ReadCollection<T> {
@@ -54,6 +110,40 @@ export class InMemoryReadStore implements ReadStore {
   async close(): Promise<void> {
     this.closed = true;
     this.collections.clear();
+    this.indexes.clear();
+  }
+
+  /** @internal The documents whose `field` may equal one of `keys` (built on first use). */
+  candidates(name: string, field: string, keys: readonly string[]): Set<string> {
+    let byField = this.indexes.get(name);
+    if (!byField) {
+      byField = new Map();
+      this.indexes.set(name, byField);
+    }
+    let index = byField.get(field);
+    if (!index) {
+      index = new Map();
+      for (const [id, document] of this.collections.get(name) ?? []) {
+        for (const key of indexKeys(document[field])) addTo(index, key, id);
+      }
+      byField.set(field, index);
+    }
+    if (keys.length === 1) return index.get(keys[0]!) ?? new Set();
+    const union = new Set<string>();
+    for (const key of keys) for (const id of index.get(key) ?? []) union.add(id);
+    return union;
+  }
+
+  /** @internal Keeps the indexes of a collection in step with a write (after undefined = deleted). */
+  reindex(name: string, id: string, before: Stored | undefined, after: Stored | undefined): void {
+    const byField = this.indexes.get(name);
+    if (!byField) return;
+    for (const [field, index] of byField) {
+      const old = before === undefined ? [] : indexKeys(before[field]);
+      const next = after === undefined ? [] : indexKeys(after[field]);
+      for (const key of old) if (!next.includes(key)) index.get(key)?.delete(id);
+      for (const key of next) addTo(index, key, id);
+    }
   }
 
   /** @internal */
@@ -70,7 +160,17 @@ export class InMemoryReadStore implements ReadStore {
   /** @internal */
   dropCollection(name: string): void {
     this.collections.delete(name);
+    this.indexes.delete(name);
   }
+}
+
+function addTo(index: FieldIndex, key: string, id: string): void {
+  let ids = index.get(key);
+  if (!ids) {
+    ids = new Set();
+    index.set(key, ids);
+  }
+  ids.add(id);
 }
 
 class InMemoryCollection<T extends object> implements ReadCollection<T> {
@@ -120,13 +220,21 @@ class InMemoryCollection<T extends object> implements ReadCollection<T> {
 
   async delete(id: string): Promise<boolean> {
     assertDocumentId(id);
-    return this.store.documents(this.name, false)?.delete(id) ?? false;
+    const documents = this.store.documents(this.name, false);
+    const before = documents?.get(id);
+    if (!documents || before === undefined) return false;
+    documents.delete(id);
+    this.store.reindex(this.name, id, before, undefined);
+    return true;
   }
 
   async deleteMany(filter: Filter): Promise<number> {
     const documents = this.store.documents(this.name, false);
     const doomed = this.match(filter);
-    for (const document of doomed) documents?.delete(document._id);
+    for (const document of doomed) {
+      documents?.delete(document._id);
+      this.store.reindex(this.name, document._id, document, undefined);
+    }
     return doomed.length;
   }
 
@@ -140,7 +248,23 @@ class InMemoryCollection<T extends object> implements ReadCollection<T> {
     const documents = this.store.documents(this.name, false);
     if (!documents) return [];
     const query = new Query(filter as AnyObject, {});
-    return [...documents.values()].filter((document) => query.test(document));
+    // The smallest set of documents an equality condition of the filter allows, if any.
+    let candidates: Set<string> | undefined;
+    for (const [field, condition] of Object.entries(filter)) {
+      if (field.startsWith('$') || field.includes('.')) continue;
+      const keys = equalityKeys(condition);
+      if (!keys) continue;
+      const ids = this.store.candidates(this.name, field, keys);
+      if (!candidates || ids.size < candidates.size) candidates = ids;
+      if (candidates.size === 0) return [];
+    }
+    if (!candidates) return [...documents.values()].filter((document) => query.test(document));
+    const matches: Stored[] = [];
+    for (const id of candidates) {
+      const document = documents.get(id);
+      if (document !== undefined && query.test(document)) matches.push(document);
+    }
+    return matches;
   }
 
   /** Nothing can happen between the plan's read and this write: no await in between. */
@@ -152,7 +276,10 @@ class InMemoryCollection<T extends object> implements ReadCollection<T> {
         document: current === undefined ? undefined : (copyDocument(current) as StoredDocument<T>),
       };
     }
-    documents.set(id, copyDocument(plan.next));
+    const before = documents.get(id);
+    const next = copyDocument(plan.next) as Stored;
+    documents.set(id, next);
+    this.store.reindex(this.name, id, before, next);
     return { outcome: 'applied', document: copyDocument(plan.next) as StoredDocument<T> };
   }
 }
