@@ -23,7 +23,11 @@ export async function createPostgresEventStore(
 export async function createEmbeddedEventStore(
   options: EmbeddedEventStoreOptions,
 ): Promise<SqlEventStore> {
-  return openOwning(await PgliteSqlClient.open({ dataDir: options.dataDir }), options);
+  // The client is this store's alone, and its directory is locked to this process.
+  return openOwning(await PgliteSqlClient.open({ dataDir: options.dataDir }), {
+    ...options,
+    soleWriter: true,
+  });
 }
 
 export type EventStoreConfig =

@@ -40,6 +40,29 @@ eventStoreContract(
   { adapter: 'pglite' },
 );
 
+// As the embedded app opens it (createEmbeddedEventStore): the only writer, so readAll answers
+// tails from the events it appended. Each case opens its own store object after the previous
+// cases' appends, so it is the only one writing while the case runs. A database of its own (the
+// contract's cases expect the log's instants to be theirs).
+let soleWriterClient: Promise<PgliteSqlClient> | undefined;
+afterAll(async () => {
+  await (await soleWriterClient)?.close();
+});
+eventStoreContract(
+  'PGlite, sole writer (new events read from memory)',
+  async ({ clock, upcasters }) => {
+    const client = await (soleWriterClient ??= PgliteSqlClient.open({ dataDir: 'memory' }));
+    const store = await SqlEventStore.open(client, { clock, upcasters, soleWriter: true });
+    return {
+      store,
+      checkpoints: store.checkpoints,
+      tamper: sqlTampering(client),
+      cleanup: async () => {},
+    };
+  },
+  { adapter: 'pglite' },
+);
+
 sqlEventStoreSpecifics('PGlite', async () => {
   const client = await sharedClient();
   return { store: await SqlEventStore.open(client), client, cleanup: async () => {} };

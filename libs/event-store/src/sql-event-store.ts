@@ -37,6 +37,12 @@ export interface SqlEventStoreOptions {
   readonly upcasters?: UpcasterRegistry;
   /** Upper bound of a readAll batch; default 5000. */
   readonly maxBatchSize?: number;
+  /**
+   * True when nothing but this object appends to the database (an embedded PGlite store opened
+   * by createEmbeddedEventStore: its directory is locked to one process, its client private):
+   * readAll then answers tails from the events this object appended, without a query.
+   */
+  readonly soleWriter?: boolean;
 }
 
 export interface StoreVerification {
@@ -116,6 +122,8 @@ export class SqlEventStore implements EventStore {
   private readonly knownStreams = new Map<string, KnownStream>();
   private latestRecordedAt = 0;
   private closed = false;
+  /** The events this process appended since it opened the store, while it is the only writer. */
+  private recent?: RecentEvents;
 
   private constructor(
     private readonly client: SqlClient,
@@ -138,6 +146,9 @@ export class SqlEventStore implements EventStore {
     const store = new SqlEventStore(client, options);
     await store.readStreamHead(''); // no stream has the empty id: this learns the latest recorded-at
     if (client.engine === 'pglite') await store.analyzeAtStart();
+    // Every event after the head seen now will be appended through this object: tails can
+    // read them from memory.
+    if (options.soleWriter) store.recent = new RecentEvents(await store.headPosition());
     return store;
   }
 
@@ -188,6 +199,7 @@ export class SqlEventStore implements EventStore {
         const outcome = await this.appender.submit({ request, events: prepared, head });
         if (outcome.kind === 'appended') {
           recorded = outcome.events;
+          this.recent?.add(outcome.events, prepared);
         } else if (outcome.kind === 'stale') {
           this.knownStreams.delete(streamId);
           const definite =
@@ -256,6 +268,10 @@ export class SqlEventStore implements EventStore {
     const limit = Math.min(Math.max(Math.trunc(options.limit ?? DEFAULT_BATCH), 1), maxBatch);
     // An empty list of stream types selects nothing (not everything).
     if (options.streamTypes && options.streamTypes.length === 0) return [];
+    if (!options.asOf) {
+      const fromMemory = this.recent?.read(options.afterPosition ?? 0, limit, options);
+      if (fromMemory) return fromMemory.map((event) => this.upcast(event));
+    }
     const params: unknown[] = [options.afterPosition ?? 0];
     let where = 'global_position > $1';
     if (options.tenantId !== undefined) {
@@ -605,4 +621,62 @@ function toRecordedEvent(row: EventRow): RecordedEvent {
     previousHash: f[9] === '' ? null : f[9]!,
     hash: f[10]!,
   };
+}
+
+/**
+ * The latest events appended by this process (PGlite only: the sole writer of its directory),
+ * kept as the JSON a read would parse, so that projections tailing the log — dozens of them,
+ * each woken by every append — read what is new without a query each. A read from before the
+ * first kept event goes to SQL, as does any `asOf` read.
+ */
+class RecentEvents {
+  private static readonly CAPACITY = 20_000;
+  private readonly entries: { event: RecordedEvent; dataJson: string; metadataJson: string }[] = [];
+  /** Position of entries[0]; every position from `first` to `last` is kept. */
+  private first: number;
+
+  constructor(private last: number) {
+    this.first = last + 1;
+  }
+
+  add(events: readonly RecordedEvent[], prepared: readonly PreparedEvent[]): void {
+    events.forEach((event, i) => {
+      const index = event.globalPosition - this.first;
+      this.entries[index] = {
+        event,
+        dataJson: prepared[i]!.dataJson,
+        metadataJson: prepared[i]!.metadataJson,
+      };
+    });
+    // Appends of one group may settle out of order: `last` only moves over a gapless run.
+    while (this.entries[this.last + 1 - this.first] !== undefined) this.last += 1;
+    const excess = this.last - this.first + 1 - RecentEvents.CAPACITY;
+    if (excess > 1000) {
+      this.entries.splice(0, excess);
+      this.first += excess;
+    }
+  }
+
+  /** The events after `after` (filtered like readAll), or undefined when SQL must answer. */
+  read(
+    after: number,
+    limit: number,
+    filter: { readonly tenantId?: string; readonly streamTypes?: readonly string[] },
+  ): RecordedEvent[] | undefined {
+    if (after + 1 < this.first) return undefined;
+    const events: RecordedEvent[] = [];
+    for (let position = after + 1; position <= this.last && events.length < limit; position++) {
+      const entry = this.entries[position - this.first]!;
+      const { event } = entry;
+      if (filter.tenantId !== undefined && event.tenantId !== filter.tenantId) continue;
+      if (filter.streamTypes && !filter.streamTypes.includes(event.streamType)) continue;
+      // A fresh copy per read, as a query would give (JSON key order aside).
+      events.push({
+        ...event,
+        data: JSON.parse(entry.dataJson) as unknown,
+        metadata: JSON.parse(entry.metadataJson) as EventMetadata,
+      });
+    }
+    return events;
+  }
 }
