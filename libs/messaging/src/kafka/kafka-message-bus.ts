@@ -159,16 +159,24 @@ export class KafkaMessageBus implements MessageBus {
       const configEntries = Object.entries(this.options.topicConfig ?? DEFAULT_TOPIC_CONFIG).map(
         ([name, value]) => ({ name, value }),
       );
-      // False when another client created them meanwhile: fine, an existing topic is kept as is.
-      await this.admin.createTopics({
-        waitForLeaders: true,
-        topics: missing.map((topic) => ({
-          topic,
-          numPartitions: partitions,
-          replicationFactor: this.options.replicationFactor ?? -1,
-          configEntries,
-        })),
-      });
+      try {
+        // False when another client created them meanwhile: fine, an existing topic is kept as is.
+        await this.admin.createTopics({
+          waitForLeaders: true,
+          topics: missing.map((topic) => ({
+            topic,
+            numPartitions: partitions,
+            replicationFactor: this.options.replicationFactor ?? -1,
+            configEntries,
+          })),
+        });
+      } catch (error) {
+        // Under KRaft a broker may not know a topic it has just created for a moment, and the
+        // client gives up on UNKNOWN_TOPIC_OR_PARTITION while it waits for leaders (a service
+        // then died at start on a fresh broker). The topics exist: wait for them below.
+        if (!isUnknownTopic(error)) throw error;
+      }
+      await this.waitForLeaders(missing, TOPIC_METADATA_TIMEOUT_MS);
       for (const topic of missing) this.createdTopics.add(topic);
     }
     for (const topic of wanted) this.knownTopics.add(topic);
@@ -348,6 +356,26 @@ export class KafkaMessageBus implements MessageBus {
     }
   }
 
+  /** Polls the metadata of `topics` until every partition has a leader (or the time is up). */
+  private async waitForLeaders(topics: readonly string[], timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      try {
+        const metadata = await this.admin.fetchTopicMetadata({ topics: [...topics] });
+        const ready = metadata.topics.every(
+          (t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0),
+        );
+        if (ready && metadata.topics.length === topics.length) return;
+        if (Date.now() > deadline) {
+          throw new Error(`Topics ${topics.join(', ')} have no leaders after ${timeoutMs} ms`);
+        }
+      } catch (error) {
+        if (!isUnknownTopic(error) || Date.now() > deadline) throw error;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
   private async partitionCounts(topics: readonly string[]): Promise<Map<string, number>> {
     const metadata = await this.admin.fetchTopicMetadata({ topics: [...topics] });
     return new Map(metadata.topics.map((t) => [t.name, t.partitions.length]));
@@ -366,6 +394,26 @@ export class KafkaMessageBus implements MessageBus {
   private assertOpen(): void {
     if (this.closed) throw new MessageBusClosedError('The Kafka message bus');
   }
+}
+
+const TOPIC_METADATA_TIMEOUT_MS = 15_000;
+const UNKNOWN_TOPIC_TYPES = new Set(['UNKNOWN_TOPIC_OR_PARTITION', 'LEADER_NOT_AVAILABLE']);
+
+/** The broker does not know the topic (yet), or its partitions have no leader yet. */
+function isUnknownTopic(error: unknown): boolean {
+  for (let current = error, depth = 0; depth < 5; depth++) {
+    if (typeof current !== 'object' || current === null) return false;
+    const { type, errors, originalError, cause } = current as {
+      type?: unknown;
+      errors?: unknown;
+      originalError?: unknown;
+      cause?: unknown;
+    };
+    if (typeof type === 'string' && UNKNOWN_TOPIC_TYPES.has(type)) return true;
+    if (Array.isArray(errors) && errors.length > 0 && errors.every(isUnknownTopic)) return true;
+    current = originalError ?? cause;
+  }
+  return false;
 }
 
 /** Splits messages into runs whose values stay under maxBytes (a single larger one goes alone). */
