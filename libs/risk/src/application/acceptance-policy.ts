@@ -32,6 +32,24 @@ interface PolicyLink {
   readonly existingControlKeys: readonly string[];
   readonly plannedControlKeys: readonly string[];
   readonly controlKeys: readonly string[];
+  /**
+   * The risk's acceptance as of the events applied so far: when it was given and whether it is
+   * still current (no "needs re-approval" since). `null`: not accepted. Absent on links written
+   * before this was tracked: then the risk's decider decides alone.
+   */
+  readonly acceptance?: { readonly acceptedAt: string; readonly current: boolean } | null;
+}
+
+/**
+ * Whether flagging the risk can change anything: only a current acceptance given before the
+ * cause was recorded can become stale (the risk's decider applies the same rule; asking it only
+ * when it can say yes spares reading the stream of every linked risk, e.g. when the policy
+ * replays the whole history at boot).
+ */
+function mayBecomeStale(link: PolicyLink, causeRecordedAt: string): boolean {
+  if (link.acceptance === undefined) return true;
+  if (link.acceptance === null || !link.acceptance.current) return false;
+  return new Date(causeRecordedAt).getTime() > new Date(link.acceptance.acceptedAt).getTime();
 }
 
 interface PolicyScope {
@@ -79,6 +97,7 @@ export function acceptancePolicyProjection(flag: StaleFlagger) {
             controlKeys: controlKey(control),
           });
           for (const link of affected) {
+            if (!mayBecomeStale(link, event.recordedAt)) continue;
             await flag(
               event.tenantId,
               link._id,
@@ -108,6 +127,7 @@ export function acceptancePolicyProjection(flag: StaleFlagger) {
             const revision = await scopes.get(scopeId);
             const affected = await links.find({ tenantId: event.tenantId, scopeId });
             for (const link of affected) {
+              if (!mayBecomeStale(link, event.recordedAt)) continue;
               await flag(
                 event.tenantId,
                 link._id,
@@ -157,7 +177,20 @@ async function trackRisk(links: ReadCollection<PolicyLink>, event: RecordedEvent
         existingControlKeys: [],
         plannedControlKeys: [],
         controlKeys: [],
+        acceptance: null,
       });
+      return;
+    case RiskEventTypes.RiskAccepted:
+      if (current)
+        await write({
+          ...current,
+          acceptance: { acceptedAt: event.data.acceptedAt, current: true },
+        });
+      return;
+    case RiskEventTypes.RiskAcceptanceMarkedStale:
+      if (current?.acceptance) {
+        await write({ ...current, acceptance: { ...current.acceptance, current: false } });
+      }
       return;
     case RiskEventTypes.RiskScopeChanged:
       if (current) await write({ ...current, scopeId: event.data.scopeId });

@@ -52,30 +52,65 @@ const planned = (id: string, controlId: string) => ({
     plannedAt: '2026-03-02T10:00:00.000Z',
   },
 });
-const testResult = (controlId: string, result: string, scopeId = 'scope-fr') =>
-  recorded({ streamId: 'control-test-plan-1', streamType: 'control-test-plan' }, 1, {
-    type: ControlsEventTypes.ControlTestResultRecorded,
-    data: {
-      testPlanId: 'control-test-plan-1',
-      scopeId,
-      orgUnitId: 'ou-fr',
-      catalogueId: 'iso27001-2022',
-      controlId,
-      result,
-      testedBy: 'p',
-      testedAt: '2026-03-10',
-      notes: '',
-      nextDueOn: '2026-06-10',
+const accepted = (id: string, acceptedAt = '2026-03-02T10:00:00.000Z') => ({
+  type: T.RiskAccepted,
+  data: {
+    riskId: id,
+    acceptedBy: 'p',
+    authority: 'risk-owner',
+    residualLevel: 'low',
+    residualLevelLabel: 'Low',
+    withinAppetite: true,
+    materialState: {},
+    digest: 'd',
+    reason: 'r',
+    acceptedAt,
+    nextReviewDue: '2027-03-02',
+  },
+});
+const markedStale = (id: string) => ({
+  type: T.RiskAcceptanceMarkedStale,
+  data: {
+    riskId: id,
+    acceptedDigest: 'd',
+    currentDigest: 'e',
+    cause: { kind: 'material-change', change: T.RiskScenarioRevised, summary: 's' },
+    markedAt: '2026-03-05T10:00:00.000Z',
+  },
+});
+/** Causes are recorded after the acceptances above (an acceptance given later knew them). */
+const LATER = '2026-03-10T12:00:00.000Z';
+const testResult = (controlId: string, result: string, scopeId = 'scope-fr', at = LATER) =>
+  recorded(
+    { streamId: 'control-test-plan-1', streamType: 'control-test-plan' },
+    1,
+    {
+      type: ControlsEventTypes.ControlTestResultRecorded,
+      data: {
+        testPlanId: 'control-test-plan-1',
+        scopeId,
+        orgUnitId: 'ou-fr',
+        catalogueId: 'iso27001-2022',
+        controlId,
+        result,
+        testedBy: 'p',
+        testedAt: '2026-03-10',
+        notes: '',
+        nextDueOn: '2026-06-10',
+      },
     },
-  });
+    at,
+  );
 
 describe('acceptance policy (process manager)', () => {
   it('asks each risk relying on a control tested not effective (or partially) in its scope to flag its acceptance', async () => {
     const { projection, flagged } = setup();
     await projection.apply(recorded(risk('risk-1'), 1, identified('risk-1')));
     await projection.apply(recorded(risk('risk-1'), 2, planned('risk-1', '8.5')));
+    await projection.apply(recorded(risk('risk-1'), 3, accepted('risk-1')));
     await projection.apply(recorded(risk('risk-2'), 1, identified('risk-2')));
     await projection.apply(recorded(risk('risk-2'), 2, planned('risk-2', '5.15')));
+    await projection.apply(recorded(risk('risk-2'), 3, accepted('risk-2')));
     const failed = testResult('8.5', 'not-effective');
     await projection.apply(failed);
     await projection.apply(testResult('5.15', 'partially-effective'));
@@ -120,6 +155,32 @@ describe('acceptance policy (process manager)', () => {
     expect(flagged).toEqual([]);
   });
 
+  it('asks only risks whose acceptance is current and older than the cause (the risk would refuse the others)', async () => {
+    const { projection, flagged } = setup();
+    const linked = async (id: string, ...more: { type: string; data: unknown }[]) => {
+      await projection.apply(recorded(risk(id), 1, identified(id)));
+      await projection.apply(recorded(risk(id), 2, planned(id, '8.5')));
+      for (const [i, event] of more.entries()) {
+        await projection.apply(recorded(risk(id), 3 + i, event));
+      }
+    };
+    await linked('risk-never-accepted');
+    await linked('risk-stale', accepted('risk-stale'), markedStale('risk-stale'));
+    await linked(
+      'risk-accepted-after',
+      accepted('risk-accepted-after', '2026-03-11T09:00:00.000Z'),
+    );
+    await linked(
+      'risk-re-accepted',
+      accepted('risk-re-accepted'),
+      markedStale('risk-re-accepted'),
+      accepted('risk-re-accepted', '2026-03-06T09:00:00.000Z'),
+    );
+    await linked('risk-current', accepted('risk-current'));
+    await projection.apply(testResult('8.5', 'not-effective'));
+    expect(flagged.map((f) => f.riskId).sort()).toEqual(['risk-current', 'risk-re-accepted']);
+  });
+
   it('counts the existing controls of the inherent rating as relied on', async () => {
     const { projection, flagged } = setup();
     await projection.apply(recorded(risk('risk-1'), 1, identified('risk-1')));
@@ -138,6 +199,7 @@ describe('acceptance policy (process manager)', () => {
         },
       }),
     );
+    await projection.apply(recorded(risk('risk-1'), 3, accepted('risk-1')));
     await projection.apply(testResult('8.13', 'not-effective'));
     expect(flagged.map((f) => f.riskId)).toEqual(['risk-1']);
   });
@@ -145,7 +207,9 @@ describe('acceptance policy (process manager)', () => {
   it('flags the risks of a scope when a new version of it is approved (not its first), with the revision’s summary', async () => {
     const { projection, flagged } = setup();
     await projection.apply(recorded(risk('risk-1'), 1, identified('risk-1')));
+    await projection.apply(recorded(risk('risk-1'), 2, accepted('risk-1')));
     await projection.apply(recorded(risk('risk-2'), 1, identified('risk-2', 'scope-de')));
+    await projection.apply(recorded(risk('risk-2'), 2, accepted('risk-2')));
     const scope = { streamId: 'scope-fr', streamType: 'isms-scope' };
     const approval = (version: number) => ({
       type: G.IsmsScopeApproved,
@@ -166,7 +230,7 @@ describe('acceptance policy (process manager)', () => {
         data: { scopeId: 'scope-fr', version: 2, definition: {}, changeSummary: 'Lyon added' },
       }),
     );
-    const v2 = recorded(scope, 4, approval(2));
+    const v2 = recorded(scope, 4, approval(2), LATER);
     await projection.apply(v2);
     expect(flagged).toEqual([
       {
