@@ -1,0 +1,277 @@
+/**
+ * Scale benchmark of the embedded platform (issue 9) on a seeded data directory:
+ *
+ *   npm run seed -- --data-dir /tmp/isms-scale-1m            # ~1,000,000 events, once
+ *   npm run bench:scale -- --data-dir /tmp/isms-scale-1m [--rate 200] [--seconds 30]
+ *                          [--report-samples 30] [--asof-samples 5] [--copy]
+ *
+ * The platform runs as it does with `npm start` (apps/platform/src/main.ts, from source, PGlite
+ * event store, in-memory read models rebuilt at start) in a child process; this process drives
+ * it over HTTP on loopback, as a client would. Measured:
+ * 1. start-up: spawn → HTTP listening → every projection caught up (the rebuild of all read
+ *    models from the event store), the rebuild rate, and the platform's resident memory then;
+ * 2. group consolidation report (`GET /api/reporting/consolidation`, whole group, as the group
+ *    CISO), sequential requests: p50/p95/p99;
+ * 3. SoA `asOf` reconstruction (`GET /api/scopes/{scopeId}/soa?asOf=…`) of one subsidiary at a
+ *    past instant;
+ * 4. command latency, open loop at --rate commands/s for --seconds: half identify a risk
+ *    (`POST /api/risk/risks`), half assess the inherent risk of one identified earlier in the
+ *    run; latency counts from the instant the command was due (not when it was sent), so a
+ *    platform that falls behind shows it.
+ * The commands append to the data directory: with --copy the bench works on a copy (made
+ * first, removed at the end) so the seeded data set stays as it was.
+ */
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { DEFAULT_THREATS, DEFAULT_VULNERABILITIES } from '@isms/risk';
+import type { SeedManifest } from '../../seed/src/generate.js';
+import { manifestFile } from '../../seed/src/seed.js';
+import { startPlatform } from '../../seed/src/platform-process.js';
+import type { PlatformProcess } from '../../seed/src/platform-process.js';
+
+const { values: args } = parseArgs({
+  options: {
+    'data-dir': { type: 'string' },
+    rate: { type: 'string', default: '200' },
+    seconds: { type: 'string', default: '30' },
+    'report-samples': { type: 'string', default: '30' },
+    'asof-samples': { type: 'string', default: '5' },
+    'as-of': { type: 'string', default: '2025-06-30T23:59:59Z' },
+    copy: { type: 'boolean', default: false },
+    'cpu-prof': { type: 'boolean', default: false },
+    skip: { type: 'string', default: '' },
+  },
+});
+const RATE = Math.min(Math.max(Number(args.rate), 1), 2000);
+const SECONDS = Math.min(Math.max(Number(args.seconds), 1), 600);
+const REPORT_SAMPLES = Math.min(Math.max(Number(args['report-samples']), 1), 1000);
+const ASOF_SAMPLES = Math.min(Math.max(Number(args['asof-samples']), 1), 100);
+const SKIP = new Set(args.skip.split(',').filter(Boolean));
+
+interface Percentiles {
+  n: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
+}
+function percentiles(values: number[]): Percentiles {
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (p: number) =>
+    sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+  return { n: sorted.length, p50: r1(at(50)), p95: r1(at(95)), p99: r1(at(99)), max: r1(at(100)) };
+}
+const r1 = (x: number) => Math.round(x * 10) / 10;
+
+async function call(
+  platform: PlatformProcess,
+  token: string,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; body: Record<string, unknown> }> {
+  const response = await fetch(`${platform.baseUrl}${path}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${token}`,
+      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+    },
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  });
+  const text = await response.text();
+  return {
+    status: response.status,
+    body: text ? (JSON.parse(text) as Record<string, unknown>) : {},
+  };
+}
+
+async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; value: T }> {
+  const started = performance.now();
+  const value = await work();
+  return { ms: performance.now() - started, value };
+}
+
+async function main(): Promise<void> {
+  if (!args['data-dir']) throw new Error('Say which seeded data directory: --data-dir <dir>');
+  const seeded = resolve(args['data-dir']);
+  const manifest = JSON.parse(readFileSync(manifestFile(seeded), 'utf8')) as SeedManifest;
+  let dataDir = seeded;
+  if (args.copy) {
+    dataDir = mkdtempSync(join(tmpdir(), 'isms-bench-scale-'));
+    const copying = performance.now();
+    cpSync(seeded, dataDir, { recursive: true });
+    console.error(`copied the data set in ${((performance.now() - copying) / 1000).toFixed(1)} s`);
+  }
+  const results: Record<string, unknown> = {
+    machine: `${cpus().length} cores (${cpus()[0]?.model ?? '?'}), ${Math.round(totalmem() / 2 ** 30)} GB`,
+    node: process.version,
+    dataSet: {
+      events: manifest.events,
+      risks: manifest.risks,
+      subsidiaries: manifest.subsidiaries,
+      sites: manifest.sites,
+      scale: manifest.scale,
+    },
+  };
+  const profDir = join(tmpdir(), 'isms-bench-scale-prof');
+  const platform = await startPlatform({
+    dataDir,
+    timeoutMs: 1_800_000,
+    ...(args['cpu-prof'] ? { nodeFlags: ['--cpu-prof', `--cpu-prof-dir=${profDir}`] } : {}),
+    log: (line) => {
+      if (/error|fail/i.test(line)) process.stderr.write(`[platform] ${line}`);
+    },
+  });
+  try {
+    const head = manifest.events; // the platform appends its bootstrap administrator on top
+    const rebuildSeconds = (platform.readyMs - platform.listeningMs) / 1000;
+    results['startup'] = {
+      listeningSeconds: r1(platform.listeningMs / 1000),
+      readySeconds: r1(platform.readyMs / 1000),
+      rebuildSecondsAfterListening: r1(rebuildSeconds),
+      eventsPerSecondWholeStartup: Math.round(head / (platform.readyMs / 1000)),
+      eventsPerSecondAfterListening: Math.round(head / Math.max(rebuildSeconds, 0.001)),
+      rssMiBAfterRebuild: Math.round((await platform.rssBytes()) / 2 ** 20),
+    };
+    console.error(JSON.stringify(results['startup']));
+
+    const cisoToken = await platform.token(manifest.tenantId, manifest.groupCisoPersonId);
+
+    if (!SKIP.has('report')) {
+      const latencies: number[] = [];
+      for (let i = 0; i < REPORT_SAMPLES + 3; i++) {
+        const { ms, value } = await timed(() =>
+          call(platform, cisoToken, 'GET', '/api/reporting/consolidation'),
+        );
+        if (value.status !== 200)
+          throw new Error(`consolidation: ${value.status} ${JSON.stringify(value.body)}`);
+        if (i >= 3) latencies.push(ms); // three warm-up requests
+      }
+      results['groupReport'] = percentiles(latencies);
+      console.error(`group report ${JSON.stringify(results['groupReport'])}`);
+    }
+
+    if (!SKIP.has('asof')) {
+      const scope = manifest.scopes[0]!;
+      const latencies: number[] = [];
+      let lines = 0;
+      for (let i = 0; i < ASOF_SAMPLES; i++) {
+        const { ms, value } = await timed(() =>
+          call(
+            platform,
+            cisoToken,
+            'GET',
+            `/api/scopes/${scope.scopeId}/soa?asOf=${encodeURIComponent(args['as-of'])}`,
+          ),
+        );
+        if (value.status !== 200)
+          throw new Error(`SoA asOf: ${value.status} ${JSON.stringify(value.body)}`);
+        lines = Array.isArray(value.body['lines']) ? (value.body['lines'] as unknown[]).length : 0;
+        latencies.push(ms);
+      }
+      results['soaAsOf'] = {
+        scope: scope.name,
+        asOf: args['as-of'],
+        lines,
+        ...percentiles(latencies),
+      };
+      console.error(`SoA asOf ${JSON.stringify(results['soaAsOf'])}`);
+    }
+
+    if (!SKIP.has('commands')) {
+      const owners = await Promise.all(
+        manifest.sample.map(async (s) => ({
+          ...s,
+          token: await platform.token(manifest.tenantId, s.riskOwnerPersonId),
+        })),
+      );
+      const threat = DEFAULT_THREATS[0]!.code;
+      const vulnerability = DEFAULT_VULNERABILITIES[0]!.code;
+      const identified: { riskId: string; token: string; revision: string }[] = [];
+      const byKind: Record<string, number[]> = { identify: [], assess: [] };
+      const errors: Record<string, number> = {};
+      const total = RATE * SECONDS;
+      const started = performance.now() + 200;
+      const inFlight: Promise<void>[] = [];
+      let maxInFlight = 0;
+      let running = 0;
+      for (let i = 0; i < total; i++) {
+        const due = started + (i * 1000) / RATE;
+        const wait = due - performance.now();
+        if (wait > 1) await new Promise((ok) => setTimeout(ok, wait));
+        const owner = owners[i % owners.length]!;
+        const target = i % 2 === 1 ? identified.shift() : undefined;
+        const kind = target ? 'assess' : 'identify';
+        running++;
+        maxInFlight = Math.max(maxInFlight, running);
+        inFlight.push(
+          (async () => {
+            const reply = target
+              ? await call(
+                  platform,
+                  target.token,
+                  'POST',
+                  `/api/risk/risks/${target.riskId}/inherent-assessment`,
+                  {
+                    likelihood: 1 + (i % 5),
+                    impact: 1 + ((i * 3) % 5),
+                    rationale: 'Benchmark assessment',
+                  },
+                )
+              : await call(platform, owner.token, 'POST', '/api/risk/risks', {
+                  title: `Benchmark risk ${i}`,
+                  description: 'Identified by the scale benchmark',
+                  assetIds: owner.assetIds.slice(0, 2),
+                  threatCode: threat,
+                  vulnerabilityCode: vulnerability,
+                  ownerPersonId: owner.riskOwnerPersonId,
+                  orgUnitId: owner.siteId,
+                  scopeId: owner.scopeId,
+                });
+            const latency = performance.now() - due;
+            running--;
+            if (reply.status !== 200 && reply.status !== 201) {
+              const key = `${kind} ${reply.status} ${String(reply.body['type'] ?? reply.body['title'] ?? '')}`;
+              errors[key] = (errors[key] ?? 0) + 1;
+              return;
+            }
+            byKind[kind]!.push(latency);
+            if (kind === 'identify') {
+              identified.push({
+                riskId: String(reply.body['riskId']),
+                token: owner.token,
+                revision: '1',
+              });
+            }
+          })(),
+        );
+      }
+      await Promise.all(inFlight);
+      const elapsed = (performance.now() - started) / 1000;
+      const all = [...byKind['identify']!, ...byKind['assess']!];
+      results['commands'] = {
+        targetRate: RATE,
+        achievedRate: r1(all.length / elapsed),
+        seconds: r1(elapsed),
+        all: percentiles(all),
+        identify: percentiles(byKind['identify']!),
+        assess: percentiles(byKind['assess']!),
+        maxInFlight,
+        errors,
+      };
+      console.error(`commands ${JSON.stringify(results['commands'])}`);
+      results['rssMiBAfterCommands'] = Math.round((await platform.rssBytes()) / 2 ** 20);
+    }
+  } finally {
+    await platform.stop();
+    if (args.copy) rmSync(dataDir, { recursive: true, force: true });
+  }
+  process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
