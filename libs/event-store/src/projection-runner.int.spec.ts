@@ -5,6 +5,7 @@ import { jest } from '@jest/globals';
 import { PgliteSqlClient } from './pglite-sql-client.js';
 import { SqlEventStore } from './sql-event-store.js';
 import {
+  EventStoreUnavailableError,
   InMemoryCheckpointStore,
   InMemoryLeadershipGroup,
   ProjectionFailedError,
@@ -341,6 +342,33 @@ describe('ProjectionRunner', () => {
     expect(applied).toEqual(['FindingRaised', 'CorrectiveActionPlanned']);
     expect(attempts).toEqual([1, 2]);
     expect(Date.now() - startedAt).toBeGreaterThanOrEqual(20 + 40);
+  });
+
+  it('retries an event whose read store cannot be reached for as long as that lasts, without failing the projection', async () => {
+    const type = streamType();
+    let outage = 5; // more failures than maxAttempts allows for the event itself
+    const applied: string[] = [];
+    const projections = runner(
+      [
+        {
+          name: `outage-${type}`,
+          handles: { streamTypes: [type] },
+          async apply(event) {
+            if (outage > 0) {
+              outage -= 1;
+              throw new EventStoreUnavailableError('connect ECONNREFUSED 127.0.0.1:5432');
+            }
+            applied.push(event.type);
+          },
+        },
+      ],
+      { retry: { maxAttempts: 2, initialDelayMs: 5, maxDelayMs: 20 } },
+    );
+    await appendTo(type, 'risk-outage', ['RiskIdentified', 'RiskAssessed']);
+    await projections.start();
+    await projections.waitUntilCaughtUp(undefined, 10_000);
+    expect(applied).toEqual(['RiskIdentified', 'RiskAssessed']);
+    expect((await projections.statusOf(`outage-${type}`)).state).toBe('live');
   });
 
   it('applies only the event types a projection handles', async () => {

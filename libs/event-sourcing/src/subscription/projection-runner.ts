@@ -1,5 +1,6 @@
 import type { CheckpointStore } from '../checkpoint.js';
 import type { RecordedEvent } from '../envelope.js';
+import { isTransientFailure } from '../errors.js';
 import type { EventStore } from '../event-store.js';
 import type { ProjectionLeadership } from './leadership.js';
 import { tailEventStore } from './tail.js';
@@ -558,6 +559,7 @@ class ProjectionWorker {
     event: RecordedEvent,
     signal: AbortSignal,
   ): Promise<'applied' | 'failed' | 'stopped'> {
+    let transientFailures = 0;
     for (let attempt = 1; ; attempt++) {
       try {
         await this.projection.apply(event);
@@ -565,6 +567,23 @@ class ProjectionWorker {
         if (this.state === 'retrying') this.setState('catching-up');
         return 'applied';
       } catch (error) {
+        if (isTransientFailure(error) && !signal.aborted) {
+          // Its read store cannot be reached (restarting): not the event's fault, so it does
+          // not count as an attempt; retried for as long as the outage lasts.
+          transientFailures += 1;
+          attempt -= 1;
+          this.lastError = failure(error, transientFailures, event);
+          this.options.onError?.(error, {
+            projection: this.name,
+            event,
+            attempt: transientFailures,
+            willRetry: true,
+          });
+          this.setState('retrying');
+          await pause(this.backoff(transientFailures), signal);
+          if (signal.aborted) return 'stopped';
+          continue;
+        }
         const willRetry = attempt < this.maxAttempts && !signal.aborted;
         this.lastError = failure(error, attempt, event);
         this.options.onError?.(error, { projection: this.name, event, attempt, willRetry });
