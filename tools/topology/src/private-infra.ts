@@ -5,8 +5,9 @@ import { join } from 'node:path';
 import { freePort } from './e2e-support.js';
 import { ROOT } from './topology.js';
 
-export type PrivateServer = 'postgres' | 'kafka';
-/** `kill`: SIGKILL of the broker, immediate-mode stop of PostgreSQL (both like a crash). */
+/** FerretDB runs on the private PostgreSQL (so it needs 'postgres' too). */
+export type PrivateServer = 'postgres' | 'kafka' | 'ferretdb';
+/** `kill`: SIGKILL of the broker or FerretDB, immediate-mode stop of PostgreSQL (like a crash). */
 export type ServerAction = 'up' | 'down' | 'kill' | 'status';
 
 /**
@@ -16,7 +17,7 @@ export type ServerAction = 'up' | 'down' | 'kill' | 'status';
  */
 export interface PrivateInfra {
   readonly dir: string;
-  /** DATABASE_URL and/or KAFKA_BROKERS of the private servers. */
+  /** DATABASE_URL, KAFKA_BROKERS and/or MONGO_URL of the private servers. */
   readonly env: Readonly<Record<string, string>>;
   /** Runs `tools/infra/<server>.sh <action>` on the private servers; resolves with its stderr. */
   run(server: PrivateServer, action: ServerAction, timeoutMs?: number): Promise<string>;
@@ -32,6 +33,7 @@ export async function startPrivateInfra(servers: readonly PrivateServer[]): Prom
     ISMS_KAFKA_PORT: String(await freePort()),
     ISMS_KAFKA_CONTROLLER_PORT: String(await freePort()),
     PGPORT: String(await freePort()),
+    ISMS_FERRETDB_PORT: String(await freePort()),
   };
   const scriptEnv: NodeJS.ProcessEnv = { ...process.env, ISMS_INFRA_DIR: dir, ...ports };
   // Set, these would make the scripts check those servers instead of running their own.
@@ -58,13 +60,22 @@ export async function startPrivateInfra(servers: readonly PrivateServer[]): Prom
     env['DATABASE_URL'] = `postgres://isms:isms@127.0.0.1:${ports.PGPORT}/isms`;
   }
   if (servers.includes('kafka')) env['KAFKA_BROKERS'] = `127.0.0.1:${ports.ISMS_KAFKA_PORT}`;
+  if (servers.includes('ferretdb')) {
+    if (!servers.includes('postgres'))
+      throw new Error('A private FerretDB needs the private PostgreSQL');
+    env['MONGO_URL'] = `mongodb://127.0.0.1:${ports.ISMS_FERRETDB_PORT}/isms?directConnection=true`;
+  }
 
   const close = async () => {
-    await Promise.allSettled(servers.map((server) => run(server, 'down', 60_000)));
+    if (servers.includes('ferretdb')) await run('ferretdb', 'down', 30_000).catch(() => undefined);
+    await Promise.allSettled(
+      servers.filter((s) => s !== 'ferretdb').map((server) => run(server, 'down', 60_000)),
+    );
     rmSync(dir, { recursive: true, force: true });
   };
   try {
-    await Promise.all(servers.map((server) => run(server, 'up')));
+    await Promise.all(servers.filter((s) => s !== 'ferretdb').map((server) => run(server, 'up')));
+    if (servers.includes('ferretdb')) await run('ferretdb', 'up');
   } catch (error) {
     await close();
     throw error;
