@@ -125,6 +125,13 @@ class ProbeController {
     throw new EventStoreUnavailableError('connect ECONNREFUSED 127.0.0.1:5432 (secret)');
   }
 
+  @Get('read-store-down')
+  readStoreDown() {
+    const error = new Error('connect ECONNREFUSED 127.0.0.1:27017 (secret)');
+    error.name = 'MongoNetworkError'; // what the MongoDB driver throws when the server is gone
+    throw error;
+  }
+
   @Get('notes')
   async notes(@ValidQuery(PageQuery) page: z.infer<typeof PageQuery>) {
     return paginate(
@@ -271,6 +278,14 @@ describe('HTTP conventions shared by every context', () => {
     expect(res.headers['retry-after']).toBe('2');
     expect(res.body).toMatchObject({ status: 503, title: 'Service unavailable' });
     expect(res.body.type).toContain('event-store-unavailable');
+    expect(JSON.stringify(res.body)).not.toContain('secret');
+  });
+
+  it("answers 503 when the read models' store cannot be reached", async () => {
+    const res = await request(app.getHttpServer()).get('/probes/read-store-down').expect(503);
+    expect(res.headers['retry-after']).toBe('2');
+    expect(res.body).toMatchObject({ status: 503, title: 'Service unavailable' });
+    expect(res.body.type).toContain('store-unavailable');
     expect(JSON.stringify(res.body)).not.toContain('secret');
   });
 

@@ -7,6 +7,7 @@ import {
   EventStoreUnavailableError,
   InvalidAppendError,
   StreamOwnershipError,
+  isTransientFailure,
 } from '@isms/event-sourcing';
 import type { FieldError, ProblemDetails } from './problem.js';
 import { PROBLEM_CONTENT_TYPE, ProblemError, problemType } from './problem.js';
@@ -75,6 +76,19 @@ function render(error: unknown): Rendered {
         status: 503,
         detail:
           'The event store cannot be reached right now; retry shortly. A command that got this answer may or may not have been recorded: retry it with the same Idempotency-Key.',
+      },
+      headers: { 'Retry-After': '2' },
+    };
+  }
+  if (isTransientFailure(error)) {
+    // Another store this service needs (its read models' MongoDB, say) cannot be reached.
+    return {
+      problem: {
+        type: problemType('store-unavailable'),
+        title: 'Service unavailable',
+        status: 503,
+        detail:
+          'A store this service depends on cannot be reached right now; retry shortly (a command with the same Idempotency-Key).',
       },
       headers: { 'Retry-After': '2' },
     };
