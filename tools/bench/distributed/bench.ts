@@ -11,8 +11,13 @@
  *   as it goes), open loop at BENCH_RATE commands/s, and saturated (BENCH_CLIENTS clients back
  *   to back for BENCH_SECONDS: the most commands/s the risk service answers);
  * - end-to-end propagation: from the risk service's answer to the group report of the reporting
- *   service counting the new risk (relay → Kafka → consumer → FerretDB → report), polled every 5 ms.
+ *   service counting the new risk (relay → Kafka → consumer → FerretDB → report), polled every 5 ms;
+ * - read-model operations per command (deterministic, unlike latencies on a shared machine):
+ *   rows written and index/table scans of this run's FerretDB collections, per command of the
+ *   three load phases, from the statistics of the PostgreSQL database FerretDB keeps them in
+ *   (`ferretdb` next to DATABASE_URL's, as tools/infra sets it up; BENCH_FERRETDB_DATABASE).
  */
+import pg from 'pg';
 import type { Reply, TestTopology } from '../../topology/src/e2e-support.js';
 import { eventually, expectStatus, startTestTopology } from '../../topology/src/e2e-support.js';
 
@@ -20,6 +25,60 @@ const RATE = Number(process.env['BENCH_RATE'] ?? 20);
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 10);
 const SAMPLES = Number(process.env['BENCH_PROPAGATION_SAMPLES'] ?? 50);
 const CLIENTS = Number(process.env['BENCH_CLIENTS'] ?? 8);
+
+interface TableCounters {
+  readonly writes: number;
+  readonly scans: number;
+}
+
+/** Rows written and scans per FerretDB collection of the deployment (schema `<deployment>_<context>`). */
+async function ferretCounters(
+  databaseUrl: string,
+  deployment: string,
+): Promise<Map<string, TableCounters> | undefined> {
+  const url = new URL(databaseUrl);
+  url.pathname = `/${process.env['BENCH_FERRETDB_DATABASE'] ?? 'ferretdb'}`;
+  const client = new pg.Client({ connectionString: url.toString() });
+  try {
+    await client.connect();
+    const { rows } = await client.query<{ t: string; writes: string; scans: string }>(
+      `SELECT schemaname || '.' || relname AS t, n_tup_ins + n_tup_upd + n_tup_del AS writes,
+         coalesce(idx_scan, 0) + coalesce(seq_scan, 0) AS scans
+       FROM pg_stat_user_tables WHERE schemaname LIKE $1`,
+      [`${deployment}\\_%`],
+    );
+    return new Map(
+      rows.map((r) => [r.t, { writes: Number(r.writes), scans: Number(r.scans) }] as const),
+    );
+  } catch {
+    return undefined; // not FerretDB on that PostgreSQL: no figure
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+/** Per command, between two snapshots: writes and scans per context (the schema's suffix). */
+function perCommand(
+  before: Map<string, TableCounters>,
+  after: Map<string, TableCounters>,
+  deployment: string,
+  commands: number,
+) {
+  const byContext: Record<string, { writes: number; scans: number }> = {};
+  for (const [table, counters] of after) {
+    const was = before.get(table) ?? { writes: 0, scans: 0 };
+    const context = table.slice(deployment.length + 1).split('.')[0]!;
+    const sum = (byContext[context] ??= { writes: 0, scans: 0 });
+    sum.writes += counters.writes - was.writes;
+    sum.scans += counters.scans - was.scans;
+  }
+  return Object.fromEntries(
+    Object.entries(byContext).map(([context, { writes, scans }]) => [
+      context,
+      { writes: round(writes / commands), scans: round(scans / commands) },
+    ]),
+  );
+}
 
 function percentiles(values: number[]) {
   const sorted = [...values].sort((a, b) => a - b);
@@ -182,6 +241,26 @@ async function main(): Promise<void> {
     };
     for (let i = 0; i < 20; i++) await identify(); // warm-up
 
+    // The open risks of the group report (propagation: risk service answer → counted there).
+    const openRisks = async () =>
+      (
+        (
+          await t.call(
+            'reporting-service',
+            'GET',
+            `/api/reporting/consolidation?orgUnitId=${ids['fr']}`,
+            tokens['ciso'],
+          )
+        ).body['totals'] as { risks: { open: number } }
+      ).risks.open;
+    const caughtUp = () =>
+      eventually(async () => {
+        if ((await openRisks()) !== n) throw new Error('reporting not caught up yet');
+      }, 120_000);
+    await caughtUp();
+    const countersBefore = await ferretCounters(t.env['DATABASE_URL']!, t.deployment);
+    const loadStart = n;
+
     // Closed loop: one client, back to back.
     const closed: number[] = [];
     const closedStart = performance.now();
@@ -210,22 +289,13 @@ async function main(): Promise<void> {
       }),
     );
     const saturatedRate = (saturated.length / (performance.now() - saturatedStart)) * 1000;
+    const loadCommands = n - loadStart;
+    // Let the consumers finish and the servers flush their statistics (about once a second).
+    await caughtUp();
+    await new Promise((r) => setTimeout(r, 1_500));
+    const countersAfter = await ferretCounters(t.env['DATABASE_URL']!, t.deployment);
 
-    // Propagation: risk service answer → reporting group report counts it.
-    const openRisks = async () =>
-      (
-        (
-          await t.call(
-            'reporting-service',
-            'GET',
-            `/api/reporting/consolidation?orgUnitId=${ids['fr']}`,
-            tokens['ciso'],
-          )
-        ).body['totals'] as { risks: { open: number } }
-      ).risks.open;
-    await eventually(async () => {
-      if ((await openRisks()) !== n) throw new Error('reporting not caught up yet');
-    }, 120_000);
+    await caughtUp();
     const propagation: number[] = [];
     for (let i = 0; i < SAMPLES; i++) {
       await identify();
@@ -253,6 +323,10 @@ async function main(): Promise<void> {
         },
       },
       propagationMs: percentiles(propagation),
+      readModelOperationsPerCommand:
+        countersBefore && countersAfter
+          ? perCommand(countersBefore, countersAfter, t.deployment, loadCommands)
+          : 'n/a (FerretDB statistics not reachable)',
       risksCreated: n,
     };
     console.log(JSON.stringify(result, null, 2));
