@@ -269,17 +269,25 @@ class InMemoryCollection<T extends object> implements ReadCollection<T> {
 
   /** Nothing can happen between the plan's read and this write: no await in between. */
   private execute(documents: Map<string, Stored>, id: string, plan: WritePlan): WriteResult<T> {
-    if (plan.action === 'skip') {
-      const current = documents.get(id);
-      return {
-        outcome: plan.outcome,
-        document: current === undefined ? undefined : (copyDocument(current) as StoredDocument<T>),
-      };
-    }
+    if (plan.action === 'skip') return result<T>(plan.outcome, documents.get(id));
+    // plan.next is the plan's own validated copy of the body (shared with no caller), and a
+    // stored document is never changed in place (a write replaces it): it is stored as it is,
+    // and the result copies it only if the caller looks.
     const before = documents.get(id);
-    const next = copyDocument(plan.next) as Stored;
-    documents.set(id, next);
-    this.store.reindex(this.name, id, before, next);
-    return { outcome: 'applied', document: copyDocument(plan.next) as StoredDocument<T> };
+    documents.set(id, plan.next);
+    this.store.reindex(this.name, id, before, plan.next);
+    return result<T>('applied', plan.next);
   }
+}
+
+/** A write's result; its document is copied when (and if) the caller reads it. */
+function result<T>(outcome: WriteResult<T>['outcome'], stored: Stored | undefined): WriteResult<T> {
+  let copy: StoredDocument<T> | undefined;
+  return {
+    outcome,
+    get document() {
+      if (stored === undefined) return undefined;
+      return (copy ??= copyDocument(stored) as StoredDocument<T>);
+    },
+  };
 }
