@@ -55,6 +55,20 @@ export class EventStoreUnavailableError extends EventStoreError {
   }
 }
 
+/**
+ * A read model is applied by another instance of the service (it holds the projection's lead), so
+ * this one cannot reset and replay it. Not a fault: ask the leading instance.
+ */
+export class ProjectionLedElsewhereError extends Error {
+  readonly code = 'projection-led-elsewhere';
+  constructor(readonly projection: string) {
+    super(
+      `Read model ${projection} is applied by another instance of this service: rebuild it there (or stop that instance and retry)`,
+    );
+    this.name = 'ProjectionLedElsewhereError';
+  }
+}
+
 /** Names of MongoDB driver errors that say the server cannot be reached (not that a write is wrong). */
 const UNREACHABLE_ERROR_NAMES = new Set([
   'MongoNetworkError',

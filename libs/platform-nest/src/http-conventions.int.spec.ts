@@ -10,6 +10,7 @@ import {
   EventStoreUnavailableError,
   InMemoryCheckpointStore,
   ManualClock,
+  ProjectionLedElsewhereError,
 } from '@isms/event-sourcing';
 import type { EventStore, Projection, RecordedEvent } from '@isms/event-sourcing';
 import { createEmbeddedEventStore } from '@isms/event-store';
@@ -123,6 +124,11 @@ class ProbeController {
   @Post('store-down')
   storeDown() {
     throw new EventStoreUnavailableError('connect ECONNREFUSED 127.0.0.1:5432 (secret)');
+  }
+
+  @Post('rebuild-on-follower')
+  rebuildOnFollower() {
+    throw new ProjectionLedElsewhereError('risk-register');
   }
 
   @Get('read-store-down')
@@ -287,6 +293,13 @@ describe('HTTP conventions shared by every context', () => {
     expect(res.body).toMatchObject({ status: 503, title: 'Service unavailable' });
     expect(res.body.type).toContain('store-unavailable');
     expect(JSON.stringify(res.body)).not.toContain('secret');
+  });
+
+  it('answers 409 when a read model to rebuild is applied by another instance', async () => {
+    const res = await request(app.getHttpServer()).post('/probes/rebuild-on-follower').expect(409);
+    expect(res.headers['content-type']).toContain('application/problem+json');
+    expect(res.body).toMatchObject({ status: 409, projection: 'risk-register' });
+    expect(res.body.type).toContain('projection-led-elsewhere');
   });
 
   it('pages with cursors, without overlaps or gaps', async () => {

@@ -6,6 +6,7 @@ import {
   DomainRuleViolation,
   EventStoreUnavailableError,
   InvalidAppendError,
+  ProjectionLedElsewhereError,
   StreamOwnershipError,
   isTransientFailure,
 } from '@isms/event-sourcing';
@@ -91,6 +92,17 @@ function render(error: unknown): Rendered {
           'A store this service depends on cannot be reached right now; retry shortly (a command with the same Idempotency-Key).',
       },
       headers: { 'Retry-After': '2' },
+    };
+  }
+  if (error instanceof ProjectionLedElsewhereError) {
+    return {
+      problem: {
+        type: problemType(error.code),
+        title: 'Conflict: another instance applies this read model',
+        status: 409,
+        detail: error.message,
+        projection: error.projection,
+      },
     };
   }
   if (error instanceof InvalidAppendError || error instanceof StreamOwnershipError) {

@@ -1,6 +1,6 @@
 import type { CheckpointStore } from '../checkpoint.js';
 import type { RecordedEvent } from '../envelope.js';
-import { isTransientFailure } from '../errors.js';
+import { isTransientFailure, ProjectionLedElsewhereError } from '../errors.js';
 import type { EventStore } from '../event-store.js';
 import type { ProjectionLeadership } from './leadership.js';
 import { tailEventStore } from './tail.js';
@@ -393,9 +393,7 @@ class ProjectionWorker {
     }
     if (this.options.leadership) {
       if (!this.leading) {
-        throw new Error(
-          `Projection ${this.name} is applied by another instance: rebuild it there (or stop that one)`,
-        );
+        throw new ProjectionLedElsewhereError(this.name);
       }
       await this.halt();
     } else {
