@@ -256,22 +256,34 @@ class InMemoryCollection<T extends object> implements ReadCollection<T> {
     assertSupportedFilter(filter);
     const documents = this.store.documents(this.name, false);
     if (!documents) return [];
-    const query = new Query(filter as AnyObject, {});
-    // The smallest set of documents an equality condition of the filter allows, if any.
-    let candidates: Set<string> | undefined;
+    // Top-level equality / $in conditions on scalars are answered by the indexes exactly (an
+    // array field matches through any of its elements, as in MongoDB); the rest of the filter,
+    // if any, is tested by mingo on the documents they allow.
+    const sets: Set<string>[] = [];
+    const rest: Record<string, unknown> = {};
     for (const [field, condition] of Object.entries(filter)) {
-      if (field.startsWith('$') || field.includes('.')) continue;
-      const keys = equalityKeys(condition);
-      if (!keys) continue;
+      const keys =
+        field.startsWith('$') || field.includes('.') ? undefined : equalityKeys(condition);
+      if (!keys) {
+        rest[field] = condition;
+        continue;
+      }
       const ids = this.store.candidates(this.name, field, keys);
-      if (!candidates || ids.size < candidates.size) candidates = ids;
-      if (candidates.size === 0) return [];
+      if (ids.size === 0) return [];
+      sets.push(ids);
     }
-    if (!candidates) return [...documents.values()].filter((document) => query.test(document));
+    const query = Object.keys(rest).length > 0 ? new Query(rest as AnyObject, {}) : undefined;
+    if (sets.length === 0) {
+      const all = [...documents.values()];
+      return query ? all.filter((document) => query.test(document)) : all;
+    }
+    sets.sort((a, b) => a.size - b.size);
+    const [smallest, ...others] = sets;
     const matches: Stored[] = [];
-    for (const id of candidates) {
+    for (const id of smallest!) {
+      if (!others.every((ids) => ids.has(id))) continue;
       const document = documents.get(id);
-      if (document !== undefined && query.test(document)) matches.push(document);
+      if (document !== undefined && (!query || query.test(document))) matches.push(document);
     }
     return matches;
   }
