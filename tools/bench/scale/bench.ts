@@ -181,28 +181,33 @@ async function main(): Promise<void> {
         maxInFlight = Math.max(maxInFlight, running);
         inFlight.push(
           (async () => {
-            const reply = target
-              ? await call(
-                  platform,
-                  target.token,
-                  'POST',
-                  `/api/risk/risks/${target.riskId}/inherent-assessment`,
-                  {
-                    likelihood: 1 + (i % 5),
-                    impact: 1 + ((i * 3) % 5),
-                    rationale: 'Benchmark assessment',
-                  },
-                )
-              : await call(platform, owner.token, 'POST', '/api/risk/risks', {
-                  title: `Benchmark risk ${i}`,
-                  description: 'Identified by the scale benchmark',
-                  assetIds: owner.assetIds.slice(0, 2),
-                  threatCode: threat,
-                  vulnerabilityCode: vulnerability,
-                  ownerPersonId: owner.riskOwnerPersonId,
-                  orgUnitId: owner.siteId,
-                  scopeId: owner.scopeId,
-                });
+            const reply = await (
+              target
+                ? call(
+                    platform,
+                    target.token,
+                    'POST',
+                    `/api/risk/risks/${target.riskId}/inherent-assessment`,
+                    {
+                      likelihood: 1 + (i % 5),
+                      impact: 1 + ((i * 3) % 5),
+                      rationale: 'Benchmark assessment',
+                    },
+                  )
+                : call(platform, owner.token, 'POST', '/api/risk/risks', {
+                    title: `Benchmark risk ${i}`,
+                    description: 'Identified by the scale benchmark',
+                    assetIds: owner.assetIds.slice(0, 2),
+                    threatCode: threat,
+                    vulnerabilityCode: vulnerability,
+                    ownerPersonId: owner.riskOwnerPersonId,
+                    orgUnitId: owner.siteId,
+                    scopeId: owner.scopeId,
+                  })
+            ).catch((error: unknown): { status: number; body: Record<string, unknown> } => ({
+              status: 0,
+              body: { title: `no answer: ${String((error as Error).cause ?? error)}` },
+            }));
             const latency = performance.now() - due;
             running--;
             if (reply.status !== 200 && reply.status !== 201) {
