@@ -35,7 +35,15 @@ export async function startPrivateInfra(servers: readonly PrivateServer[]): Prom
     PGPORT: String(await freePort()),
     ISMS_FERRETDB_PORT: String(await freePort()),
   };
-  const scriptEnv: NodeJS.ProcessEnv = { ...process.env, ISMS_INFRA_DIR: dir, ...ports };
+  // PG_DURABLE=1: the private cluster is crash-safe like a production one. The shared test
+  // cluster runs with synchronous_commit=off, whose commits an immediate stop ("kill") can lose
+  // after they were answered: a fault test would then see losses production cannot have.
+  const scriptEnv: NodeJS.ProcessEnv = {
+    ...process.env,
+    ISMS_INFRA_DIR: dir,
+    PG_DURABLE: '1',
+    ...ports,
+  };
   // Set, these would make the scripts check those servers instead of running their own.
   delete scriptEnv['DATABASE_URL'];
   delete scriptEnv['KAFKA_BROKERS'];
