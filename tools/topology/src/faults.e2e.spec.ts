@@ -3,6 +3,7 @@ import pg from 'pg';
 import { PostgresEventMirror } from '@isms/service-runtime';
 import type { Reply, TestTopology } from './e2e-support.js';
 import { eventually, expectStatus, startTestTopology } from './e2e-support.js';
+import { riskMethodology as methodology } from './fault-fixture.js';
 import type { ServiceName } from './topology.js';
 
 /**
@@ -11,48 +12,12 @@ import type { ServiceName } from './topology.js';
  * whose outbox relay publishes to Kafka) killed with SIGKILL in the middle of a burst of commands.
  * After a restart every read model converges: nothing lost, nothing counted twice.
  *
- * (Stopping the Kafka broker or PostgreSQL is not done here: the servers of tools/infra are
- * shared by every test run on the machine.)
+ * (The Kafka broker and PostgreSQL themselves are stopped in faults-infra.e2e.spec.ts, on private
+ * servers: the shared servers of tools/infra are used by every test run on the machine.)
  */
 jest.setTimeout(300_000);
 
 const SERVICES: ServiceName[] = ['governance-service', 'risk-service', 'reporting-service'];
-const scale = (labels: string[]) => labels.map((label) => ({ label, description: label }));
-const methodology = {
-  likelihoodScale: scale(['1', '2', '3', '4', '5']),
-  impactScale: scale(['1', '2', '3', '4', '5']),
-  levels: [
-    {
-      id: 'low',
-      label: 'Low',
-      description: 'l',
-      acceptableBy: ['risk-owner'],
-      reviewIntervalDays: 365,
-    },
-    {
-      id: 'medium',
-      label: 'Medium',
-      description: 'm',
-      acceptableBy: ['risk-owner'],
-      reviewIntervalDays: 180,
-    },
-    { id: 'high', label: 'High', description: 'h', acceptableBy: ['ciso'], reviewIntervalDays: 90 },
-    {
-      id: 'critical',
-      label: 'Critical',
-      description: 'c',
-      acceptableBy: [],
-      reviewIntervalDays: 30,
-    },
-  ],
-  matrix: [
-    ['low', 'low', 'low', 'medium', 'medium'],
-    ['low', 'low', 'medium', 'medium', 'high'],
-    ['low', 'medium', 'medium', 'high', 'high'],
-    ['medium', 'medium', 'high', 'high', 'critical'],
-    ['medium', 'high', 'high', 'critical', 'critical'],
-  ],
-};
 
 describe('faults: processes killed mid-stream, read models converge exactly', () => {
   let t: TestTopology;
