@@ -4,7 +4,6 @@ import {
   StreamOwnershipError,
   systemClock,
   uuidV7Ids,
-  verifyChain,
 } from '@isms/event-sourcing';
 import type {
   AppendRequest,
@@ -27,6 +26,11 @@ import type { PreparedEvent, StreamHead } from './group-appender.js';
 import { GroupAppender } from './group-appender.js';
 import { RECORDED_AT_FORMAT, migrate } from './schema.js';
 import { SqlCheckpointStore } from './sql-checkpoint-store.js';
+import {
+  verifyRegisteredStreams,
+  verifyStreamAgainstRegister,
+} from './stream-register-verification.js';
+import type { StoreVerification } from './stream-register-verification.js';
 import type { SqlClient } from './sql-client.js';
 import { asSqlError } from './sql-client.js';
 
@@ -43,13 +47,6 @@ export interface SqlEventStoreOptions {
    * readAll then answers tails from the events this object appended, without a query.
    */
   readonly soleWriter?: boolean;
-}
-
-export interface StoreVerification {
-  readonly streamsChecked: number;
-  readonly eventsChecked: number;
-  /** One entry per stream whose chain does not verify. */
-  readonly failures: readonly ChainVerification[];
 }
 
 const DEFAULT_BATCH = 500;
@@ -323,65 +320,23 @@ export class SqlEventStore implements EventStore {
        WHERE stream_id = $1 AND stream_revision <= $2 ORDER BY stream_revision`,
       [streamId, head ? Number(head.revision) : 2147483647],
     );
-    const events = rows.map(toRecordedEvent);
-    const chain = verifyChain(streamId, events);
-    if (!chain.valid) return chain;
-    const last = events[events.length - 1];
-    if (!head && !last) return chain; // no such stream
-    if (!last) {
-      return {
-        streamId,
-        valid: false,
-        eventsChecked: 0,
-        detail: `The stream register says revision ${head!.revision}, but no event of the stream is stored`,
-      };
-    }
-    if (!head || Number(head.revision) !== last.streamRevision || head.last_hash !== last.hash) {
-      return {
-        streamId,
-        valid: false,
-        eventsChecked: events.length,
-        firstInvalid: {
-          eventId: last.eventId,
-          streamRevision: last.streamRevision,
-          globalPosition: last.globalPosition,
-          problem: 'stream-head-mismatch',
-        },
-        detail: head
-          ? `The chain ends at revision ${last.streamRevision}, but the stream register says revision ${head.revision}`
-          : 'The stream has events but no entry in the stream register',
-      };
-    }
-    return chain;
+    return verifyStreamAgainstRegister(streamId, rows.map(toRecordedEvent), head, {
+      noEvents: (revision) =>
+        `The stream register says revision ${revision}, but no event of the stream is stored`,
+      headMismatch: (last, revision) =>
+        `The chain ends at revision ${last}, but the stream register says revision ${revision}`,
+      unregistered: 'The stream has events but no entry in the stream register',
+    });
   }
 
   /** Verifies every stream (of one tenant, or of the whole store) and returns the failures. */
-  async verifyAllStreams(options: { readonly tenantId?: string } = {}): Promise<StoreVerification> {
-    let streamsChecked = 0;
-    let eventsChecked = 0;
-    const failures: ChainVerification[] = [];
-    let after = '';
-    for (;;) {
-      const params: unknown[] = [after];
-      let sql = 'SELECT stream_id FROM isms_streams WHERE stream_id > $1';
-      if (options.tenantId !== undefined) {
-        params.push(options.tenantId);
-        sql += ' AND tenant_id = $2';
-      }
-      const page = await this.client.query<{ stream_id: string }>(
-        `${sql} ORDER BY stream_id LIMIT 500`,
-        params,
-      );
-      for (const { stream_id: streamId } of page) {
-        const result = await this.verifyStream(streamId);
-        streamsChecked += 1;
-        eventsChecked += result.eventsChecked;
-        if (!result.valid) failures.push(result);
-      }
-      if (page.length < 500) break;
-      after = page[page.length - 1]!.stream_id;
-    }
-    return { streamsChecked, eventsChecked, failures };
+  verifyAllStreams(options: { readonly tenantId?: string } = {}): Promise<StoreVerification> {
+    return verifyRegisteredStreams(
+      this.client,
+      'isms_streams',
+      (streamId) => this.verifyStream(streamId),
+      options,
+    );
   }
 
   onAppended(listener: (lastGlobalPosition: number) => void): () => void {

@@ -1,4 +1,3 @@
-import { verifyChain } from '@isms/event-sourcing';
 import type {
   AppendResult,
   AsOf,
@@ -10,8 +9,13 @@ import type {
   ReadStreamOptions,
   RecordedEvent,
 } from '@isms/event-sourcing';
-import { PostgresSqlClient, RECORDED_AT_FORMAT } from '@isms/event-store';
-import type { SqlClient } from '@isms/event-store';
+import {
+  PostgresSqlClient,
+  RECORDED_AT_FORMAT,
+  verifyRegisteredStreams,
+  verifyStreamAgainstRegister,
+} from '@isms/event-store';
+import type { SqlClient, StoreVerification } from '@isms/event-store';
 import type { ForeignEventHistory } from '@isms/platform-nest';
 import type { ServiceContext } from './contexts.js';
 
@@ -25,11 +29,8 @@ export interface EventMirrorOptions {
   readonly maxBatchSize?: number;
 }
 
-export interface MirrorVerification {
-  readonly streamsChecked: number;
-  readonly eventsChecked: number;
-  readonly failures: readonly ChainVerification[];
-}
+/** What verifying every mirrored stream found (the event store's own verification shape). */
+export type MirrorVerification = StoreVerification;
 
 /** Serialises the mirror's writers, per schema (another key than the event store's lock). */
 const MIRROR_LOCK = `pg_advisory_xact_lock(1230196045, hashtext(current_schema()))`;
@@ -351,78 +352,33 @@ export class PostgresEventMirror implements EventStore {
        WHERE stream_id = $1 AND stream_revision <= $2 ORDER BY stream_revision, mirror_position`,
       [streamId, head ? Number(head.revision) : 2147483647],
     );
-    const events = rows.map(toRecordedEvent);
-    const chain = verifyChain(streamId, events);
     const source = head?.source_context ?? rows[0]?.source_context;
     const from = source ? ` (mirrored from the ${source} service)` : '';
-    if (!chain.valid) {
-      const bad = rows[chain.eventsChecked - 1];
-      return {
-        ...chain,
-        detail:
+    return verifyStreamAgainstRegister(streamId, rows.map(toRecordedEvent), head, {
+      chainBroken: (chain) => {
+        const bad = rows[chain.eventsChecked - 1];
+        return (
           `Event at revision ${chain.firstInvalid?.streamRevision} does not verify: ` +
           `${chain.firstInvalid?.problem}${from}` +
-          (bad ? `; source position ${bad.source_context}:${bad.source_position}` : ''),
-      };
-    }
-    const last = events[events.length - 1];
-    if (!head && !last) return chain;
-    if (!last) {
-      return {
-        streamId,
-        valid: false,
-        eventsChecked: 0,
-        detail: `The mirror's stream register says revision ${head!.revision}, but no event of the stream is mirrored${from}`,
-      };
-    }
-    if (!head || Number(head.revision) !== last.streamRevision || head.last_hash !== last.hash) {
-      return {
-        streamId,
-        valid: false,
-        eventsChecked: events.length,
-        firstInvalid: {
-          eventId: last.eventId,
-          streamRevision: last.streamRevision,
-          globalPosition: last.globalPosition,
-          problem: 'stream-head-mismatch',
-        },
-        detail: head
-          ? `The mirrored chain ends at revision ${last.streamRevision}, but revision ${head.revision} was mirrored${from}`
-          : `The stream has mirrored events but no entry in the mirror's stream register${from}`,
-      };
-    }
-    return chain;
+          (bad ? `; source position ${bad.source_context}:${bad.source_position}` : '')
+        );
+      },
+      noEvents: (revision) =>
+        `The mirror's stream register says revision ${revision}, but no event of the stream is mirrored${from}`,
+      headMismatch: (last, revision) =>
+        `The mirrored chain ends at revision ${last}, but revision ${revision} was mirrored${from}`,
+      unregistered: `The stream has mirrored events but no entry in the mirror's stream register${from}`,
+    });
   }
 
   /** Verifies every mirrored stream (of one tenant, or all). */
-  async verifyAllStreams(
-    options: { readonly tenantId?: string } = {},
-  ): Promise<MirrorVerification> {
-    let streamsChecked = 0;
-    let eventsChecked = 0;
-    const failures: ChainVerification[] = [];
-    let after = '';
-    for (;;) {
-      const params: unknown[] = [after];
-      let sql = 'SELECT stream_id FROM isms_mirror_streams WHERE stream_id > $1';
-      if (options.tenantId !== undefined) {
-        params.push(options.tenantId);
-        sql += ' AND tenant_id = $2';
-      }
-      const page = await this.client.query<{ stream_id: string }>(
-        `${sql} ORDER BY stream_id LIMIT 500`,
-        params,
-      );
-      for (const { stream_id: streamId } of page) {
-        const result = await this.verifyStream(streamId);
-        streamsChecked += 1;
-        eventsChecked += result.eventsChecked;
-        if (!result.valid) failures.push(result);
-      }
-      if (page.length < 500) break;
-      after = page[page.length - 1]!.stream_id;
-    }
-    return { streamsChecked, eventsChecked, failures };
+  verifyAllStreams(options: { readonly tenantId?: string } = {}): Promise<MirrorVerification> {
+    return verifyRegisteredStreams(
+      this.client,
+      'isms_mirror_streams',
+      (streamId) => this.verifyStream(streamId),
+      options,
+    );
   }
 
   onAppended(listener: (lastGlobalPosition: number) => void): () => void {

@@ -1,0 +1,110 @@
+import { verifyChain } from '@isms/event-sourcing';
+import type { ChainVerification, RecordedEvent } from '@isms/event-sourcing';
+import type { SqlClient } from './sql-client.js';
+
+/** A stream's entry in a stream register: the revision and hash its last event must have. */
+export interface RegisteredStreamHead {
+  readonly revision: number | string;
+  readonly last_hash: string;
+}
+
+/** How a store words the ways its events can disagree with its stream register. */
+export interface StreamRegisterWording {
+  /** The register names a revision, but no event of the stream is there. */
+  readonly noEvents: (registeredRevision: number) => string;
+  /** The chain ends elsewhere than the register says. */
+  readonly headMismatch: (lastRevision: number, registeredRevision: number) => string;
+  /** The stream has events but the register has no entry for it. */
+  readonly unregistered: string;
+  /** The detail of a broken chain (default: the verifier's own). */
+  readonly chainBroken?: (chain: ChainVerification) => string;
+}
+
+/**
+ * Verifies a stream's hash chain, then that it ends where the store's stream register says it
+ * does: a removed last event leaves an intact but shorter chain that only the register shows.
+ * Shared by the event store and the event mirror (each with its own register and wording).
+ */
+export function verifyStreamAgainstRegister(
+  streamId: string,
+  events: readonly RecordedEvent[],
+  head: RegisteredStreamHead | undefined,
+  wording: StreamRegisterWording,
+): ChainVerification {
+  const chain = verifyChain(streamId, events);
+  if (!chain.valid) {
+    return wording.chainBroken ? { ...chain, detail: wording.chainBroken(chain) } : chain;
+  }
+  const last = events[events.length - 1];
+  if (!head && !last) return chain; // no such stream
+  if (!last) {
+    return {
+      streamId,
+      valid: false,
+      eventsChecked: 0,
+      detail: wording.noEvents(Number(head!.revision)),
+    };
+  }
+  if (!head || Number(head.revision) !== last.streamRevision || head.last_hash !== last.hash) {
+    return {
+      streamId,
+      valid: false,
+      eventsChecked: events.length,
+      firstInvalid: {
+        eventId: last.eventId,
+        streamRevision: last.streamRevision,
+        globalPosition: last.globalPosition,
+        problem: 'stream-head-mismatch',
+      },
+      detail: head
+        ? wording.headMismatch(last.streamRevision, Number(head.revision))
+        : wording.unregistered,
+    };
+  }
+  return chain;
+}
+
+/** The outcome of verifying every stream of a store (or mirror). */
+export interface StoreVerification {
+  readonly streamsChecked: number;
+  readonly eventsChecked: number;
+  /** One entry per stream whose chain does not verify. */
+  readonly failures: readonly ChainVerification[];
+}
+
+/**
+ * Verifies every stream a register lists (of one tenant, or all), a page of 500 stream ids at a
+ * time, with the store's own `verifyStream`.
+ */
+export async function verifyRegisteredStreams(
+  client: SqlClient,
+  registerTable: 'isms_streams' | 'isms_mirror_streams',
+  verifyStream: (streamId: string) => Promise<ChainVerification>,
+  options: { readonly tenantId?: string } = {},
+): Promise<StoreVerification> {
+  let streamsChecked = 0;
+  let eventsChecked = 0;
+  const failures: ChainVerification[] = [];
+  let after = '';
+  for (;;) {
+    const params: unknown[] = [after];
+    let sql = `SELECT stream_id FROM ${registerTable} WHERE stream_id > $1`;
+    if (options.tenantId !== undefined) {
+      params.push(options.tenantId);
+      sql += ' AND tenant_id = $2';
+    }
+    const page = await client.query<{ stream_id: string }>(
+      `${sql} ORDER BY stream_id LIMIT 500`,
+      params,
+    );
+    for (const { stream_id: streamId } of page) {
+      const result = await verifyStream(streamId);
+      streamsChecked += 1;
+      eventsChecked += result.eventsChecked;
+      if (!result.valid) failures.push(result);
+    }
+    if (page.length < 500) break;
+    after = page[page.length - 1]!.stream_id;
+  }
+  return { streamsChecked, eventsChecked, failures };
+}
