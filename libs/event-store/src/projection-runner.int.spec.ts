@@ -428,6 +428,79 @@ describe('ProjectionRunner', () => {
     await projections.waitUntilCaughtUp(appended.lastGlobalPosition, 5_000);
   });
 
+  it('catches up on the history once for all its projections, each from its own checkpoint, and lets timers run between batches', async () => {
+    const type = streamType();
+    const checkpoints = new InMemoryCheckpointStore();
+    const appended = await store.append({
+      tenantId: 'tenant-acme',
+      streamId: `asset-${type}`,
+      streamType: type,
+      expectedRevision: 'any',
+      events: Array.from({ length: 2_500 }, (_, i) => ({
+        type: 'AssetRegistered',
+        data: { i },
+        metadata,
+      })),
+    });
+    const first = appended.events[0]!.globalPosition;
+    // The third projection applied half of it before (its saved checkpoint).
+    const half = first + 1_249;
+    await checkpoints.save(`spec:inventory-c-${type}`, half);
+    let eventsRead = 0;
+    const counting = new Proxy(store, {
+      get(target, property, receiver) {
+        if (property === 'readAll') {
+          return async (options: Parameters<SqlEventStore['readAll']>[0]) => {
+            const events = await target.readAll(options);
+            eventsRead += events.filter((e) => e.streamType === type).length;
+            return events;
+          };
+        }
+        const value: unknown = Reflect.get(target, property, receiver);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const projections = ['a', 'b', 'c'].map((n) =>
+      recordingProjection(`inventory-${n}-${type}`, type),
+    );
+    let ticks = 0;
+    const ticking = setInterval(() => (ticks += 1), 0);
+    const slowest: Projection = {
+      ...projections[0]!.projection,
+      name: `inventory-slow-${type}`,
+      // Synchronous work that never gives the event loop a turn by itself.
+      apply: async () => {
+        const until = performance.now() + 0.2;
+        while (performance.now() < until);
+      },
+    };
+    const runnerOfThree = runner([...projections.map((p) => p.projection), slowest], {
+      store: counting,
+      checkpoints,
+    });
+    try {
+      await runnerOfThree.start();
+      await runnerOfThree.waitUntilCaughtUp(appended.lastGlobalPosition, 20_000);
+    } finally {
+      clearInterval(ticking);
+    }
+    expect(projections[0]!.applied).toHaveLength(2_500);
+    expect(projections[1]!.applied).toHaveLength(2_500);
+    expect(projections[2]!.applied.map((e) => e.globalPosition)).toEqual(
+      Array.from({ length: 1_250 }, (_, i) => half + 1 + i),
+    );
+    // Read once (the tail after catching up reads nothing of this stream type again).
+    expect(eventsRead).toBe(2_500);
+    // The 2,500 events took several batches, and timers ran between them.
+    expect(ticks).toBeGreaterThan(1);
+    for (const { projection } of projections) {
+      expect(await runnerOfThree.statusOf(projection.name)).toMatchObject({
+        state: 'live',
+        lag: 0,
+      });
+    }
+  });
+
   it('stop() lets the in-flight event finish and saves the checkpoint up to it', async () => {
     const type = streamType();
     const checkpoints = new InMemoryCheckpointStore();
