@@ -38,6 +38,7 @@ export function assertDocumentId(id: unknown): asserts id is string {
 /** A plain object from any realm (test runners and workers have their own Object.prototype). */
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (typeof value !== 'object' || value === null) return false;
+  if (Object.getPrototypeOf(value) === Object.prototype) return true; // the common case, fast
   if (Object.prototype.toString.call(value) !== '[object Object]') return false;
   const proto = Object.getPrototypeOf(value) as object | null;
   return proto === null || Object.getPrototypeOf(proto) === null;
@@ -47,54 +48,60 @@ function isDate(value: unknown): value is Date {
   return Object.prototype.toString.call(value) === '[object Date]';
 }
 
-function assertKey(key: string, path: string): void {
-  if (key.length === 0) throw new InvalidDocumentError(path, 'empty field names are not allowed');
-  if (key.startsWith('$'))
-    throw new InvalidDocumentError(path, "field names may not start with '$'");
-  if (key.includes('.')) throw new InvalidDocumentError(path, "field names may not contain '.'");
-  if (key.includes('\u0000'))
-    throw new InvalidDocumentError(path, 'field names may not contain NUL');
+function assertKey(key: string, path: readonly (string | number)[]): void {
+  if (key.length === 0) throw invalid(path, 'empty field names are not allowed');
+  if (key.charCodeAt(0) === 36 /* $ */) throw invalid(path, "field names may not start with '$'");
+  if (key.includes('.')) throw invalid(path, "field names may not contain '.'");
+  if (key.includes('\u0000')) throw invalid(path, 'field names may not contain NUL');
 }
 
 /**
  * A storable deep copy of a value: plain objects, arrays (not directly nested in arrays),
  * strings, finite numbers, booleans, null and Dates. Object fields that are undefined are dropped
- * (as the mongoose adapter's `ignoreUndefined` does).
+ * (as the mongoose adapter's `ignoreUndefined` does). `path` holds the keys down to `value`,
+ * joined only for an error message (every write copies whole documents: no string per field).
  */
-function storableCopy(value: unknown, path: string, inArray: boolean): unknown {
+function storableCopy(value: unknown, path: (string | number)[], inArray: boolean): unknown {
   if (value === null || typeof value === 'string' || typeof value === 'boolean') return value;
   if (typeof value === 'number') {
-    if (!Number.isFinite(value)) throw new InvalidDocumentError(path, 'numbers must be finite');
+    if (!Number.isFinite(value)) throw invalid(path, 'numbers must be finite');
     return value;
   }
-  if (isDate(value)) {
-    if (Number.isNaN(value.getTime())) throw new InvalidDocumentError(path, 'invalid Date');
-    return new Date(value.getTime());
-  }
   if (Array.isArray(value)) {
-    if (inArray) {
-      throw new InvalidDocumentError(path, 'arrays directly inside arrays are not supported');
-    }
-    return value.map((item, index) => {
-      if (item === undefined)
-        throw new InvalidDocumentError(`${path}.${index}`, 'undefined in an array');
-      return storableCopy(item, `${path}.${index}`, true);
-    });
-  }
-  if (isPlainObject(value)) {
-    const copy: Record<string, unknown> = {};
-    for (const [key, field] of Object.entries(value)) {
-      const fieldPath = path ? `${path}.${key}` : key;
-      assertKey(key, fieldPath);
-      if (field === undefined) continue;
-      copy[key] = storableCopy(field, fieldPath, false);
+    if (inArray) throw invalid(path, 'arrays directly inside arrays are not supported');
+    const copy = new Array<unknown>(value.length);
+    for (let index = 0; index < value.length; index++) {
+      const item: unknown = value[index];
+      path.push(index);
+      if (item === undefined) throw invalid(path, 'undefined in an array');
+      copy[index] = storableCopy(item, path, true);
+      path.pop();
     }
     return copy;
   }
-  throw new InvalidDocumentError(
-    path || '(document)',
+  if (isPlainObject(value)) {
+    const copy: Record<string, unknown> = {};
+    for (const key in value) {
+      path.push(key);
+      assertKey(key, path);
+      const field = value[key];
+      if (field !== undefined) copy[key] = storableCopy(field, path, false);
+      path.pop();
+    }
+    return copy;
+  }
+  if (isDate(value)) {
+    if (Number.isNaN(value.getTime())) throw invalid(path, 'invalid Date');
+    return new Date(value.getTime());
+  }
+  throw invalid(
+    path,
     `${typeof value === 'object' ? (value.constructor?.name ?? 'object') : typeof value} values cannot be stored`,
   );
+}
+
+function invalid(path: readonly (string | number)[], message: string): InvalidDocumentError {
+  return new InvalidDocumentError(path.length > 0 ? path.join('.') : '(document)', message);
 }
 
 /** Validates a caller's document body and returns a copy without the reserved meta fields. */
@@ -109,7 +116,7 @@ export function storableBody(id: string, body: unknown): Record<string, unknown>
     );
   }
   for (const meta of META_FIELDS) delete rest[meta];
-  return storableCopy(rest, '', false) as Record<string, unknown>;
+  return storableCopy(rest, [], false) as Record<string, unknown>;
 }
 
 /** A deep copy of a stored (hence validated) document: plain objects, arrays, Dates, scalars. */
@@ -119,10 +126,17 @@ export function copyDocument<T>(document: T): T {
 
 function deepCopy(value: unknown): unknown {
   if (typeof value !== 'object' || value === null) return value;
-  if (isDate(value)) return new Date(value.getTime());
-  if (Array.isArray(value)) return value.map(deepCopy);
+  if (Array.isArray(value)) {
+    const copy = new Array<unknown>(value.length);
+    for (let index = 0; index < value.length; index++) copy[index] = deepCopy(value[index]);
+    return copy;
+  }
+  if (Object.getPrototypeOf(value) !== Object.prototype && isDate(value)) {
+    return new Date(value.getTime());
+  }
   const copy: Record<string, unknown> = {};
-  for (const [key, field] of Object.entries(value)) copy[key] = deepCopy(field);
+  // A stored document's objects are plain (validated on write): no inherited enumerable keys.
+  for (const key in value) copy[key] = deepCopy((value as Record<string, unknown>)[key]);
   return copy;
 }
 
