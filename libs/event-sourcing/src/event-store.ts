@@ -36,9 +36,24 @@ export interface ReadAllOptions {
   readonly afterPosition?: number;
   /** Batch size; adapters cap it. Default 500. */
   readonly limit?: number;
+  /** Only events of this tenant (e.g. an `?asOf=` rebuild for one request). */
   readonly tenantId?: string;
-  /** Only events of these stream types. */
+  /** Only events of these stream types (an empty list selects nothing). */
   readonly streamTypes?: readonly string[];
+  /**
+   * Only events of these event types, e.g. `risk.RiskIdentified` (an empty list selects
+   * nothing). Filtered by the store, so a reader that needs a few types of a busy stream type
+   * does not receive (and decode) the others. Combines with `streamTypes`: both must match.
+   */
+  readonly eventTypes?: readonly string[];
+  /** Only events of these streams (an empty list selects nothing). */
+  readonly streamIds?: readonly string[];
+  /**
+   * Only events whose data has these top-level fields with these string values, e.g.
+   * `{ scopeId: 'isms-scope-1' }`, compared with the data AS STORED (before upcasting): use it
+   * for fields that every schema version of the event types read keeps as they are.
+   */
+  readonly dataEquals?: Readonly<Record<string, string>>;
   readonly asOf?: AsOf;
 }
 

@@ -263,8 +263,14 @@ export class SqlEventStore implements EventStore {
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
     const maxBatch = this.options.maxBatchSize ?? DEFAULT_MAX_BATCH;
     const limit = Math.min(Math.max(Math.trunc(options.limit ?? DEFAULT_BATCH), 1), maxBatch);
-    // An empty list of stream types selects nothing (not everything).
-    if (options.streamTypes && options.streamTypes.length === 0) return [];
+    // An empty list of stream types, event types or streams selects nothing (not everything).
+    if (
+      options.streamTypes?.length === 0 ||
+      options.eventTypes?.length === 0 ||
+      options.streamIds?.length === 0
+    ) {
+      return [];
+    }
     if (!options.asOf) {
       const fromMemory = this.recent?.read(options.afterPosition ?? 0, limit, options);
       if (fromMemory) return fromMemory.map((event) => this.upcast(event));
@@ -278,6 +284,18 @@ export class SqlEventStore implements EventStore {
     if (options.streamTypes) {
       params.push([...options.streamTypes]);
       where += ` AND stream_type = ANY($${params.length}::text[])`;
+    }
+    if (options.eventTypes) {
+      params.push([...options.eventTypes]);
+      where += ` AND event_type = ANY($${params.length}::text[])`;
+    }
+    if (options.streamIds) {
+      params.push([...options.streamIds]);
+      where += ` AND stream_id = ANY($${params.length}::text[])`;
+    }
+    for (const [field, value] of Object.entries(options.dataEquals ?? {})) {
+      params.push(field, value);
+      where += ` AND data -> $${params.length - 1}::text = to_jsonb($${params.length}::text)`;
     }
     where += asOfCondition(options.asOf, params);
     params.push(limit);
@@ -578,6 +596,13 @@ function toRecordedEvent(row: EventRow): RecordedEvent {
   };
 }
 
+/** Whether stored data (an object) has every one of these top-level string fields. */
+function hasFields(data: unknown, fields: readonly (readonly [string, string])[]): boolean {
+  if (typeof data !== 'object' || data === null) return false;
+  const record = data as Record<string, unknown>;
+  return fields.every(([field, value]) => record[field] === value);
+}
+
 /**
  * The latest events appended by this process (PGlite only: the sole writer of its directory),
  * kept as the JSON a read would parse, so that projections tailing the log — dozens of them,
@@ -616,8 +641,12 @@ class RecentEvents {
   read(
     after: number,
     limit: number,
-    filter: { readonly tenantId?: string; readonly streamTypes?: readonly string[] },
+    filter: Pick<
+      ReadAllOptions,
+      'tenantId' | 'streamTypes' | 'eventTypes' | 'streamIds' | 'dataEquals'
+    >,
   ): RecordedEvent[] | undefined {
+    const dataEquals = Object.entries(filter.dataEquals ?? {});
     if (after + 1 < this.first) return undefined;
     const events: RecordedEvent[] = [];
     for (let position = after + 1; position <= this.last && events.length < limit; position++) {
@@ -625,10 +654,15 @@ class RecentEvents {
       const { event } = entry;
       if (filter.tenantId !== undefined && event.tenantId !== filter.tenantId) continue;
       if (filter.streamTypes && !filter.streamTypes.includes(event.streamType)) continue;
-      // A fresh copy per read, as a query would give (JSON key order aside).
+      if (filter.eventTypes && !filter.eventTypes.includes(event.type)) continue;
+      if (filter.streamIds && !filter.streamIds.includes(event.streamId)) continue;
+      // A fresh copy per read, as a query would give (JSON key order aside); the data filter
+      // sees it as stored, like SQL's.
+      const data = JSON.parse(entry.dataJson) as unknown;
+      if (dataEquals.length > 0 && !hasFields(data, dataEquals)) continue;
       events.push({
         ...event,
-        data: JSON.parse(entry.dataJson) as unknown,
+        data,
         metadata: JSON.parse(entry.metadataJson) as EventMetadata,
       });
     }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import type { Clock, NewEvent, RecordedEvent } from '@isms/event-sourcing';
+import type { Clock, NewEvent, ReadAllOptions, RecordedEvent } from '@isms/event-sourcing';
 import { createPostgresEventStore } from '@isms/event-store';
 import type { SqlEventStore } from '@isms/event-store';
 import { PostgresEventMirror } from './event-mirror.js';
@@ -163,6 +163,22 @@ describe('the event mirror: a faithful replica of other contexts’ events, for 
     expect((await mirror.readAll({ asOf, streamTypes: ['risk'] })).map((e) => e.type)).toEqual([
       'risk.RiskIdentified',
     ]);
+    // Filtered like the event store: event types, streams, data fields (as stored), tenant.
+    const types = (options: ReadAllOptions) =>
+      mirror.readAll(options).then((events) => events.map((e) => e.type));
+    expect(
+      await types({ eventTypes: ['risk.RiskAccepted', 'governance.IsmsScopeDrafted'] }),
+    ).toEqual(['governance.IsmsScopeDrafted', 'risk.RiskAccepted']);
+    expect(await types({ streamIds: [riskStream], eventTypes: ['risk.RiskTreated'] })).toEqual([
+      'risk.RiskTreated',
+    ]);
+    expect(await types({ dataEquals: { level: 'medium' } })).toEqual([
+      'risk.RiskTreated',
+      'risk.RiskAccepted',
+    ]);
+    expect(await types({ tenantId: 'tenant-b' })).toEqual([]);
+    expect(await types({ eventTypes: [] })).toEqual([]);
+    expect(await types({ streamIds: [] })).toEqual([]);
     expect((await mirror.readStream(riskStream, { asOf })).map((e) => e.type)).toEqual([
       'risk.RiskIdentified',
     ]);

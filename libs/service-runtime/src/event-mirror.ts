@@ -245,17 +245,15 @@ export class PostgresEventMirror implements EventStore {
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
     const maxBatch = this.options.maxBatchSize ?? DEFAULT_MAX_BATCH;
     const limit = Math.min(Math.max(Math.trunc(options.limit ?? DEFAULT_BATCH), 1), maxBatch);
-    if (options.streamTypes && options.streamTypes.length === 0) return [];
+    if (
+      options.streamTypes?.length === 0 ||
+      options.eventTypes?.length === 0 ||
+      options.streamIds?.length === 0
+    ) {
+      return [];
+    }
     const params: unknown[] = [options.afterPosition ?? 0];
-    let where = 'mirror_position > $1';
-    if (options.tenantId !== undefined) {
-      params.push(options.tenantId);
-      where += ` AND tenant_id = $${params.length}`;
-    }
-    if (options.streamTypes) {
-      params.push([...options.streamTypes]);
-      where += ` AND stream_type = ANY($${params.length}::text[])`;
-    }
+    let where = 'mirror_position > $1' + typeConditions(options, params);
     where += asOfCondition(options.asOf, params);
     params.push(limit);
     const rows = await this.client.query<MirrorRow>(
@@ -295,17 +293,15 @@ export class PostgresEventMirror implements EventStore {
       readonly limit: number;
       readonly until?: string;
       readonly streamTypes?: readonly string[];
+      readonly eventTypes?: readonly string[];
+      readonly tenantId?: string;
     },
   ): Promise<RecordedEvent[]> {
-    if (options.streamTypes && options.streamTypes.length === 0) return [];
+    if (options.streamTypes?.length === 0 || options.eventTypes?.length === 0) return [];
     const maxBatch = this.options.maxBatchSize ?? DEFAULT_MAX_BATCH;
     const limit = Math.min(Math.max(Math.trunc(options.limit), 1), maxBatch);
     const params: unknown[] = [source, options.afterPosition];
-    let where = 'source_context = $1 AND source_position > $2';
-    if (options.streamTypes) {
-      params.push([...options.streamTypes]);
-      where += ` AND stream_type = ANY($${params.length}::text[])`;
-    }
+    let where = 'source_context = $1 AND source_position > $2' + typeConditions(options, params);
     if (options.until !== undefined) where += asOfCondition({ recordedAt: options.until }, params);
     params.push(limit);
     const rows = await this.client.query<MirrorRow>(
@@ -404,6 +400,38 @@ export class PostgresEventMirror implements EventStore {
     this.listeners.clear();
     await this.client.close();
   }
+}
+
+/** The tenant, type, stream and data conditions of a read (each optional), with their parameters. */
+function typeConditions(
+  options: Pick<
+    ReadAllOptions,
+    'tenantId' | 'streamTypes' | 'eventTypes' | 'streamIds' | 'dataEquals'
+  >,
+  params: unknown[],
+): string {
+  let where = '';
+  if (options.tenantId !== undefined) {
+    params.push(options.tenantId);
+    where += ` AND tenant_id = $${params.length}`;
+  }
+  if (options.streamTypes) {
+    params.push([...options.streamTypes]);
+    where += ` AND stream_type = ANY($${params.length}::text[])`;
+  }
+  if (options.eventTypes) {
+    params.push([...options.eventTypes]);
+    where += ` AND event_type = ANY($${params.length}::text[])`;
+  }
+  if (options.streamIds) {
+    params.push([...options.streamIds]);
+    where += ` AND stream_id = ANY($${params.length}::text[])`;
+  }
+  for (const [field, value] of Object.entries(options.dataEquals ?? {})) {
+    params.push(field, value);
+    where += ` AND data -> $${params.length - 1}::text = to_jsonb($${params.length}::text)`;
+  }
+  return where;
 }
 
 /** The as-of condition (inclusive): a source recorded-at instant, or a mirror position. */

@@ -541,6 +541,142 @@ export function eventStoreContract(
         expect(await store.readAll({ tenantId, streamTypes: [], limit: 100 })).toEqual([]);
       });
 
+      it('reads all events filtered by event type, with the tenant, stream types, batches and as-of', async () => {
+        const tenantId = unique('tenant');
+        const risk = { tenantId, streamId: unique('risk'), streamType: 'risk' };
+        const otherRisk = { tenantId, streamId: unique('risk'), streamType: 'risk' };
+        const soa = { tenantId, streamId: unique('soa'), streamType: 'statement-of-applicability' };
+        // Same event type in another tenant, and in another stream type of this tenant.
+        const foreign = {
+          tenantId: unique('tenant'),
+          streamId: unique('risk'),
+          streamType: 'risk',
+        };
+        const appended: RecordedEvent[] = [];
+        const types = ['RiskIdentified', 'RiskReviewed', 'RiskReviewed', 'RiskTreated'];
+        for (let i = 0; i < 12; i++) {
+          const target = i % 2 === 0 ? risk : otherRisk;
+          const result = await appendTo(target, 'any', [event(types[i % 4]!, { i })]);
+          appended.push(...result.events);
+          await appendTo(foreign, 'any', [event('RiskIdentified', { i })]);
+          if (i % 3 === 0) {
+            appended.push(...(await appendTo(soa, 'any', [event('RiskIdentified', { i })])).events);
+          }
+        }
+        const ids = (events: RecordedEvent[]) => events.map((e) => e.eventId);
+        const expected = (accept: (e: RecordedEvent) => boolean) => ids(appended.filter(accept));
+
+        const identified = await store.readAll({
+          tenantId,
+          eventTypes: ['RiskIdentified'],
+          limit: 100,
+        });
+        expect(ids(identified)).toEqual(expected((e) => e.type === 'RiskIdentified'));
+        expect(new Set(identified.map((e) => e.streamType))).toEqual(
+          new Set(['risk', 'statement-of-applicability']),
+        );
+
+        const riskOnly = await store.readAll({
+          tenantId,
+          streamTypes: ['risk'],
+          eventTypes: ['RiskIdentified', 'RiskTreated'],
+          limit: 100,
+        });
+        expect(ids(riskOnly)).toEqual(
+          expected(
+            (e) => e.streamType === 'risk' && ['RiskIdentified', 'RiskTreated'].includes(e.type),
+          ),
+        );
+
+        // In batches: a batch holds `limit` matching events, the next one starts after it.
+        const reviewed = expected((e) => e.type === 'RiskReviewed');
+        expect(reviewed).toHaveLength(6);
+        const first = await store.readAll({ tenantId, eventTypes: ['RiskReviewed'], limit: 4 });
+        const rest = await store.readAll({
+          tenantId,
+          eventTypes: ['RiskReviewed'],
+          limit: 4,
+          afterPosition: first.at(-1)!.globalPosition,
+        });
+        expect([first.length, rest.length]).toEqual([4, 2]);
+        expect(ids([...first, ...rest])).toEqual(reviewed);
+
+        const cutOff = appended[6]!.globalPosition;
+        const asOf = await store.readAll({
+          tenantId,
+          eventTypes: ['RiskReviewed', 'RiskTreated'],
+          asOf: { globalPosition: cutOff },
+        });
+        expect(ids(asOf)).toEqual(
+          expected(
+            (e) => ['RiskReviewed', 'RiskTreated'].includes(e.type) && e.globalPosition <= cutOff,
+          ),
+        );
+
+        expect(await store.readAll({ tenantId, eventTypes: [], limit: 100 })).toEqual([]);
+        expect(await store.readAll({ tenantId, eventTypes: ['NothingLikeThis'] })).toEqual([]);
+        // Without a tenant, other tenants' events of the type come too.
+        const everyTenant = await store.readAll({
+          afterPosition: appended[0]!.globalPosition - 1,
+          eventTypes: ['RiskIdentified'],
+          limit: 100,
+        });
+        expect(everyTenant.some((e) => e.tenantId === foreign.tenantId)).toBe(true);
+        expect(everyTenant.every((e) => e.type === 'RiskIdentified')).toBe(true);
+      });
+
+      it('reads all events of some streams, or whose data has given field values (as stored)', async () => {
+        const tenantId = unique('tenant');
+        const streams = [1, 2, 3].map(() => ({ tenantId, streamId: unique('risk') }));
+        const appended: RecordedEvent[] = [];
+        for (let i = 0; i < 9; i++) {
+          const scopeId = i % 3 === 0 ? 'scope-de' : 'scope-fr';
+          const result = await appendTo(streams[i % 3]!, 'any', [
+            event(i < 3 ? 'RiskIdentified' : 'RiskAssessed', {
+              scopeId,
+              likelihood: i,
+              nested: { scopeId: 'scope-de' },
+            }),
+          ]);
+          appended.push(...result.events);
+        }
+        const ids = (events: RecordedEvent[]) => events.map((e) => e.eventId);
+        const expected = (accept: (e: RecordedEvent) => boolean) => ids(appended.filter(accept));
+        const streamIdsOf = [streams[0]!.streamId, streams[2]!.streamId];
+
+        const ofTwo = await store.readAll({ tenantId, streamIds: streamIdsOf, limit: 100 });
+        expect(ids(ofTwo)).toEqual(expected((e) => streamIdsOf.includes(e.streamId)));
+        const paged = await store.readAll({
+          tenantId,
+          streamIds: streamIdsOf,
+          limit: 2,
+          afterPosition: ofTwo[1]!.globalPosition,
+        });
+        expect(ids(paged)).toEqual(ids(ofTwo.slice(2, 4)));
+
+        const inDe = await store.readAll({ tenantId, dataEquals: { scopeId: 'scope-de' } });
+        // Every event of the first stream, and none whose scope is only nested.
+        expect(ids(inDe)).toEqual(expected((e) => e.streamId === streams[0]!.streamId));
+        expect(
+          ids(
+            await store.readAll({
+              tenantId,
+              eventTypes: ['RiskIdentified'],
+              dataEquals: { scopeId: 'scope-fr' },
+            }),
+          ),
+        ).toEqual(
+          expected((e) => e.type === 'RiskIdentified' && e.streamId !== streams[0]!.streamId),
+        );
+        // Every field must match; a number is not its string.
+        expect(
+          await store.readAll({ tenantId, dataEquals: { scopeId: 'scope-de', likelihood: '0' } }),
+        ).toEqual([]);
+        expect(await store.readAll({ tenantId, dataEquals: { absent: 'x' } })).toEqual([]);
+        expect(await store.readAll({ tenantId, streamIds: [], limit: 100 })).toEqual([]);
+        expect(await store.readAll({ tenantId, streamIds: [unique('risk')] })).toEqual([]);
+      });
+
       it('answers as of an instant and as of a global position, for a stream and for the log', async () => {
         const stream = newStream('statement-of-applicability');
         clock.advance(60_000);
