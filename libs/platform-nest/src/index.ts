@@ -8,6 +8,7 @@ export * from './health.js';
 export * from './http-app.js';
 export * from './platform-http.module.js';
 export * from './tokens.js';
+export * from './as-of-replay.js';
 export * from './projections.js';
 export * from './merged-history.js';
 export * from './projections.module.js';

@@ -1,6 +1,8 @@
 import type { AsOf, EventStore, Projection, RecordedEvent } from '@isms/event-sourcing';
 import { InMemoryReadStore } from '@isms/read-store';
 import type { ReadStore } from '@isms/read-store';
+import { EventCursor as Cursor, handlesEvent, replayFilter } from './as-of-replay.js';
+import type { AsOfReplayOptions } from './as-of-replay.js';
 
 /**
  * Distributed mode: the events of OTHER contexts that this service's read models consumed, kept
@@ -25,6 +27,10 @@ export interface ForeignEventHistory {
       readonly limit: number;
       readonly until?: string;
       readonly streamTypes?: readonly string[];
+      /** Only events of these event types (an empty list selects nothing). */
+      readonly eventTypes?: readonly string[];
+      /** Only this tenant's events. */
+      readonly tenantId?: string;
     },
   ): Promise<RecordedEvent[]>;
 }
@@ -44,35 +50,6 @@ async function foreignCutOff(store: EventStore, asOf: AsOf): Promise<string | un
   if (position <= 0) return undefined;
   const [event] = await store.readAll({ afterPosition: position - 1, limit: 1 });
   return event?.recordedAt;
-}
-
-/** One source's events, paged, one at a time. */
-class Cursor {
-  private buffer: RecordedEvent[] = [];
-  private index = 0;
-  private after = 0;
-  private done = false;
-
-  constructor(
-    readonly source: string,
-    private readonly read: (afterPosition: number) => Promise<RecordedEvent[]>,
-    private readonly limit: number,
-  ) {}
-
-  async head(): Promise<RecordedEvent | undefined> {
-    if (this.index < this.buffer.length) return this.buffer[this.index];
-    if (this.done) return undefined;
-    this.buffer = await this.read(this.after);
-    this.index = 0;
-    if (this.buffer.length < this.limit) this.done = true;
-    if (this.buffer.length === 0) return undefined;
-    this.after = this.buffer[this.buffer.length - 1]!.globalPosition;
-    return this.buffer[0];
-  }
-
-  advance(): void {
-    this.index += 1;
-  }
 }
 
 /** Orders heads of different sources: recorded-at, then source name, then position. */
@@ -103,6 +80,9 @@ function before(a: RecordedEvent, aSource: string, b: RecordedEvent, bSource: st
  *
  * `isOwn` says which stream types only this service records (the others are read from the mirror
  * too); a projection without a stream-type filter gets every own event and every kept foreign one.
+ * Both sources are filtered like projectAsOf's store (replayFilter, and the tenant when given);
+ * `options.narrow` is not applied (every handled event is replayed: the same answer, slower);
+ * `options` may also be the batch size alone.
  */
 export async function projectMergedAsOf(
   factories: readonly ((readStore: ReadStore) => Projection)[],
@@ -110,17 +90,22 @@ export async function projectMergedAsOf(
   foreign: ForeignEventHistory,
   asOf: AsOf,
   isOwn: (streamType: string) => boolean,
-  batchSize = 2000,
+  options: AsOfReplayOptions | number = {},
 ): Promise<ReadStore> {
+  const { batchSize = 2000, tenantId } =
+    typeof options === 'number' ? { batchSize: options, tenantId: undefined } : options;
   const readStore = new InMemoryReadStore();
   const projections = factories.map((factory) => factory(readStore));
-  const filtered = projections.every((p) => p.handles?.streamTypes);
-  const all = [...new Set(projections.flatMap((p) => p.handles?.streamTypes ?? []))];
+  const { streamTypes, eventTypes } = replayFilter(projections);
   // The own store is read for every type the projections handle: it holds only what this
   // service recorded (its own types, and those every service records, e.g. the access log),
   // while the mirror holds only what other services published.
-  const ownTypes = filtered ? all : undefined;
-  const foreignTypes = filtered ? all.filter((type) => !isOwn(type)) : undefined;
+  const ownTypes = streamTypes;
+  const foreignTypes = streamTypes?.filter((type) => !isOwn(type));
+  const narrow = {
+    ...(eventTypes ? { eventTypes } : {}),
+    ...(tenantId !== undefined ? { tenantId } : {}),
+  };
 
   const cursors: Cursor[] = [
     new Cursor(
@@ -131,6 +116,7 @@ export async function projectMergedAsOf(
           limit: batchSize,
           asOf,
           ...(ownTypes ? { streamTypes: ownTypes } : {}),
+          ...narrow,
         }),
       batchSize,
     ),
@@ -148,6 +134,7 @@ export async function projectMergedAsOf(
               limit: batchSize,
               until,
               ...(foreignTypes ? { streamTypes: foreignTypes } : {}),
+              ...narrow,
             }),
           batchSize,
         ),
@@ -168,10 +155,7 @@ export async function projectMergedAsOf(
     next.cursor.advance();
     const { event } = next;
     for (const projection of projections) {
-      const handles = projection.handles;
-      if (handles?.streamTypes && !handles.streamTypes.includes(event.streamType)) continue;
-      if (handles?.eventTypes && !handles.eventTypes.includes(event.type)) continue;
-      await projection.apply(event);
+      if (handlesEvent(projection, event)) await projection.apply(event);
     }
   }
 }

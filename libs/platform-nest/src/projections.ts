@@ -8,11 +8,15 @@ import type {
   Projection,
   ProjectionLeadership,
   ProjectionStatus,
+  ReadAllOptions,
+  RecordedEvent,
 } from '@isms/event-sourcing';
 import { InMemoryReadStore } from '@isms/read-store';
 import type { ReadStore } from '@isms/read-store';
 import { HealthRegistry } from './health.js';
 import { MetricsService } from './metrics.js';
+import { EventCursor, handlesEvent, replayFilter } from './as-of-replay.js';
+import type { AsOfReplayOptions } from './as-of-replay.js';
 import { consumesForeignEvents, projectMergedAsOf } from './merged-history.js';
 import type { ForeignEventHistory } from './merged-history.js';
 import {
@@ -36,37 +40,64 @@ export type ProjectionFactory = (readStore: ReadStore) => Projection;
 /**
  * Rebuilds a read model as it was at a point in history, into a fresh in-memory ReadStore,
  * from the events recorded up to then. This is how every `?asOf=` read is answered: from
- * history, not from a backup.
+ * history, not from a backup. The store filters by the projections' stream and event types
+ * (replayFilter) and, given one, by tenant, so a rebuild reads only what can change its answer;
+ * a narrowed projection (options.narrow) reads only the streams that matter, and its events are
+ * merged with the others' in global order.
  */
 export async function projectAsOf(
   factories: readonly ProjectionFactory[],
   store: EventStore,
   asOf: AsOf,
-  batchSize = 2000,
+  options: AsOfReplayOptions = {},
 ): Promise<ReadStore> {
+  const batchSize = options.batchSize ?? 2000;
   const readStore = new InMemoryReadStore();
   const projections = factories.map((factory) => factory(readStore));
-  const streamTypes = projections.every((p) => p.handles?.streamTypes)
-    ? [...new Set(projections.flatMap((p) => p.handles?.streamTypes ?? []))]
-    : undefined;
-  let after = 0;
-  for (;;) {
-    const batch = await store.readAll({
-      afterPosition: after,
-      limit: batchSize,
-      asOf,
-      ...(streamTypes ? { streamTypes } : {}),
+  const tenant = options.tenantId !== undefined ? { tenantId: options.tenantId } : {};
+  const reader =
+    (filter: Omit<ReadAllOptions, 'afterPosition' | 'limit' | 'asOf' | 'tenantId'>) =>
+    (afterPosition: number) =>
+      store.readAll({ afterPosition, limit: batchSize, asOf, ...filter, ...tenant });
+
+  const narrowings = new Map((options.narrow ?? []).map((n) => [n.projection, n]));
+  const groups: { cursor: EventCursor; projections: Projection[] }[] = [];
+  const wide = projections.filter((p) => !narrowings.has(p.name));
+  if (wide.length > 0) {
+    groups.push({
+      cursor: new EventCursor('', reader(replayFilter(wide)), batchSize),
+      projections: wide,
     });
-    for (const event of batch) {
-      for (const projection of projections) {
-        const handles = projection.handles;
-        if (handles?.streamTypes && !handles.streamTypes.includes(event.streamType)) continue;
-        if (handles?.eventTypes && !handles.eventTypes.includes(event.type)) continue;
-        await projection.apply(event);
-      }
+  }
+  for (const projection of projections) {
+    const narrowing = narrowings.get(projection.name);
+    if (!narrowing) continue;
+    const streamIds = new Set<string>();
+    const matching = reader({ eventTypes: narrowing.eventTypes, dataEquals: narrowing.dataEquals });
+    const cursor = new EventCursor('', matching, batchSize);
+    for (let event = await cursor.head(); event; cursor.advance(), event = await cursor.head()) {
+      streamIds.add(event.streamId);
     }
-    if (batch.length < batchSize) return readStore;
-    after = batch[batch.length - 1]!.globalPosition;
+    const filter = { ...replayFilter([projection]), streamIds: [...streamIds] };
+    groups.push({
+      cursor: new EventCursor('', reader(filter), batchSize),
+      projections: [projection],
+    });
+  }
+
+  // In global order across the groups (one event may come from several: each applies it).
+  for (;;) {
+    let next: { group: (typeof groups)[number]; event: RecordedEvent } | undefined;
+    for (const group of groups) {
+      const event = await group.cursor.head();
+      if (event && (!next || event.globalPosition < next.event.globalPosition))
+        next = { group, event };
+    }
+    if (!next) return readStore;
+    next.group.cursor.advance();
+    for (const projection of next.group.projections) {
+      if (handlesEvent(projection, next.event)) await projection.apply(next.event);
+    }
   }
 }
 
@@ -263,8 +294,14 @@ export class ProjectionRegistry
    * The named read models rebuilt as of a point in history, in a fresh in-memory store. In a
    * service whose read models also consume other contexts' events (a FOREIGN_EVENT_HISTORY is
    * bound), from its own events merged with the foreign ones it kept (projectMergedAsOf).
+   * `tenantId`: the requesting tenant; only its events are replayed (pass it: without it every
+   * tenant's events are read, for the same answer). `narrow`: see AsOfReplayOptions.
    */
-  asOf(names: readonly string[], asOf: AsOf): Promise<ReadStore> {
+  asOf(
+    names: readonly string[],
+    asOf: AsOf,
+    options: Pick<AsOfReplayOptions, 'tenantId' | 'narrow'> = {},
+  ): Promise<ReadStore> {
     const factories = names.map((name) => {
       const factory = this.factories.get(name);
       if (!factory) throw new RangeError(`No projection named ${name}`);
@@ -274,9 +311,9 @@ export class ProjectionRegistry
     if (feed && this.foreignHistory) {
       const isOwn = (type: string) => feed.isOwnStreamType(type);
       if (consumesForeignEvents(factories, isOwn)) {
-        return projectMergedAsOf(factories, this.store, this.foreignHistory, asOf, isOwn);
+        return projectMergedAsOf(factories, this.store, this.foreignHistory, asOf, isOwn, options);
       }
     }
-    return projectAsOf(factories, this.store, asOf);
+    return projectAsOf(factories, this.store, asOf, options);
   }
 }

@@ -1,9 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import type { AsOf, Clock, NewEvent, Projection, RecordedEvent } from '@isms/event-sourcing';
+import type {
+  AsOf,
+  Clock,
+  EventStore,
+  NewEvent,
+  Projection,
+  ReadAllOptions,
+  RecordedEvent,
+} from '@isms/event-sourcing';
 import { createPostgresEventStore } from '@isms/event-store';
 import type { SqlEventStore } from '@isms/event-store';
 import { projectMergedAsOf } from '@isms/platform-nest';
+import type { ForeignEventHistory } from '@isms/platform-nest';
 import { PostgresEventMirror } from './event-mirror.js';
 
 /**
@@ -148,6 +157,77 @@ describe('asOf from a service’s own events merged with the foreign ones its mi
     expect(await replay({ globalPosition: 0 })).toEqual([]);
     // Beyond the head: as of the head's instant, i.e. everything kept so far.
     expect(await replay({ globalPosition: 99 })).toEqual(everything);
+  });
+
+  it('asks both sources only for the handled event types of the tenant (the stores filter)', async () => {
+    // Later events (after every other case's cut-off): tenant-b's, and a type nobody handles.
+    const later = async (
+      store: SqlEventStore,
+      at: string,
+      tenantId: string,
+      streamType: string,
+      streamId: string,
+      type: string,
+    ) => {
+      clock.set(at);
+      return (
+        await store.append({
+          tenantId,
+          streamId,
+          streamType,
+          expectedRevision: 'any',
+          events: [event(type)],
+        })
+      ).events;
+    };
+    await later(controls, '2026-03-02T09:00:00.000Z', 'tenant-a', OWN, 'soa-1', 'OwnKept');
+    await later(controls, '2026-03-02T09:00:01.000Z', 'tenant-b', OWN, 'soa-b', 'OwnKept');
+    await later(controls, '2026-03-02T09:00:02.000Z', 'tenant-a', OWN, 'soa-1', 'OwnSkipped');
+    const foreign = [
+      ...(await later(risk, '2026-03-02T09:00:03.000Z', 'tenant-a', 'risk', 'risk-1', 'RiskKept')),
+      ...(await later(risk, '2026-03-02T09:00:04.000Z', 'tenant-a', 'risk', 'risk-1', 'Skipped')),
+      ...(await later(risk, '2026-03-02T09:00:05.000Z', 'tenant-b', 'risk', 'risk-b', 'RiskKept')),
+    ];
+    for (const e of foreign) await mirror.record(e, 'risk');
+
+    const returned: string[] = [];
+    const own: EventStore = new Proxy(controls, {
+      get(target, property) {
+        if (property === 'readAll') {
+          return async (options: ReadAllOptions) => {
+            const events = await target.readAll(options);
+            returned.push(...events.map((e) => `own:${e.type}`));
+            return events;
+          };
+        }
+        const value = Reflect.get(target, property, target) as unknown;
+        return typeof value === 'function' ? (value as () => unknown).bind(target) : value;
+      },
+    });
+    const history = mirror.foreignHistory('controls');
+    const kept: ForeignEventHistory = {
+      ...history,
+      readSource: async (source, options) => {
+        const events = await history.readSource(source, options);
+        returned.push(...events.map((e) => `${source}:${e.type}`));
+        return events;
+      },
+    };
+    const applied: string[] = [];
+    const probe = (): Projection => ({
+      name: 'probe',
+      handles: { streamTypes: [OWN, 'risk'], eventTypes: ['OwnKept', 'RiskKept'] },
+      apply: async (e) => {
+        applied.push(`${e.type}@${e.globalPosition}`);
+      },
+    });
+    const asOf = { recordedAt: '2026-03-02T10:00:00.000Z' };
+    await projectMergedAsOf([probe], own, kept, asOf, isOwn, {
+      tenantId: 'tenant-a',
+      batchSize: 2,
+    });
+    expect(applied).toEqual(['OwnKept@4', 'RiskKept@4']);
+    expect(returned.sort()).toEqual(['own:OwnKept', 'risk:RiskKept']);
   });
 
   it('reads only the foreign stream types the read models handle', async () => {

@@ -1,0 +1,89 @@
+import type { Projection, RecordedEvent } from '@isms/event-sourcing';
+
+/** How an `?asOf=` rebuild reads history. */
+export interface AsOfReplayOptions {
+  /**
+   * Only this tenant's events: an as-of read answers one tenant's request, and every read model
+   * keeps its documents per tenant, so the other tenants' events cannot change its answer.
+   */
+  readonly tenantId?: string;
+  /** Events per read (default 2000). */
+  readonly batchSize?: number;
+  /**
+   * Projections to replay from only some of their streams, because only those can change the
+   * answer asked for (e.g. the risk links of one scope for that scope's SoA). A hint: a replay
+   * may ignore it (projectMergedAsOf does), which costs time, never correctness.
+   */
+  readonly narrow?: readonly AsOfNarrowing[];
+}
+
+/**
+ * Narrows one projection's as-of replay to the streams that matter: those with an event of
+ * one of `eventTypes` whose data has the `dataEquals` field values (as stored), recorded up to
+ * the as-of point. The projection then gets every event it handles from those streams only;
+ * documents of the other streams are missing from the rebuilt read model, so the caller asks
+ * it only what those streams decide (e.g. "the open risk links of scope S", when a link's
+ * scope is set only by events of `eventTypes` carrying `scopeId`).
+ */
+export interface AsOfNarrowing {
+  /** The projection's name. */
+  readonly projection: string;
+  readonly eventTypes: readonly string[];
+  readonly dataEquals: Readonly<Record<string, string>>;
+}
+
+/**
+ * What to ask the event store for on behalf of all `projections` at once: the union of their
+ * stream types, and of their event types when every one of them names its event types (one
+ * that does not needs every event of its stream types). Undefined: no filter of that kind.
+ * Each projection is still given only what it handles (`handlesEvent`).
+ */
+export function replayFilter(projections: readonly Projection[]): {
+  readonly streamTypes?: readonly string[];
+  readonly eventTypes?: readonly string[];
+} {
+  const union = (lists: readonly (readonly string[] | undefined)[]) =>
+    lists.every((list) => list !== undefined)
+      ? [...new Set(lists.flatMap((list) => list ?? []))]
+      : undefined;
+  const streamTypes = union(projections.map((p) => p.handles?.streamTypes));
+  const eventTypes = union(projections.map((p) => p.handles?.eventTypes));
+  return { ...(streamTypes ? { streamTypes } : {}), ...(eventTypes ? { eventTypes } : {}) };
+}
+
+/** Whether `projection` handles `event` (both of its lists narrow), as the ProjectionRunner decides. */
+export function handlesEvent(projection: Projection, event: RecordedEvent): boolean {
+  const handles = projection.handles;
+  if (handles?.streamTypes && !handles.streamTypes.includes(event.streamType)) return false;
+  if (handles?.eventTypes && !handles.eventTypes.includes(event.type)) return false;
+  return true;
+}
+
+/** One read of history, paged, consumed one event at a time (sources of a merge). */
+export class EventCursor {
+  private buffer: RecordedEvent[] = [];
+  private index = 0;
+  private after = 0;
+  private done = false;
+
+  constructor(
+    readonly source: string,
+    private readonly read: (afterPosition: number) => Promise<RecordedEvent[]>,
+    private readonly limit: number,
+  ) {}
+
+  async head(): Promise<RecordedEvent | undefined> {
+    if (this.index < this.buffer.length) return this.buffer[this.index];
+    if (this.done) return undefined;
+    this.buffer = await this.read(this.after);
+    this.index = 0;
+    if (this.buffer.length < this.limit) this.done = true;
+    if (this.buffer.length === 0) return undefined;
+    this.after = this.buffer[this.buffer.length - 1]!.globalPosition;
+    return this.buffer[0];
+  }
+
+  advance(): void {
+    this.index += 1;
+  }
+}
