@@ -110,7 +110,7 @@ export class CertificatesService {
       this.context.assertScope(tenantId, query.scopeId);
       await this.context.assertCan(principal, 'read', query.scopeId);
     }
-    const from = await this.context.readModels([CERTIFICATES_PROJECTION], query.asOf);
+    const from = await this.context.readModels([CERTIFICATES_PROJECTION], query.asOf, tenantId);
     const filter: Filter = {
       tenantId,
       ...(principal.kind === 'external-auditor'

@@ -474,7 +474,7 @@ export class EngagementsService {
 
   async get(principal: Principal, id: string, asOf?: AsOf) {
     const tenantId = tenantOf(principal);
-    const from = await this.context.readModels([ENGAGEMENTS_PROJECTION], asOf);
+    const from = await this.context.readModels([ENGAGEMENTS_PROJECTION], asOf, tenantId);
     const found = await this.context.one<EngagementView>(
       AuditCollections.Engagements,
       'Engagement',
@@ -488,7 +488,7 @@ export class EngagementsService {
 
   async list(principal: Principal, query: EngagementListQuery) {
     const tenantId = tenantOf(principal);
-    const from = await this.context.readModels([ENGAGEMENTS_PROJECTION], query.asOf);
+    const from = await this.context.readModels([ENGAGEMENTS_PROJECTION], query.asOf, tenantId);
     const filter: Filter = {
       tenantId,
       ...this.visibility(principal, 'orgUnitId'),
@@ -511,7 +511,7 @@ export class EngagementsService {
   /** Findings with their corrective actions (e.g. `?overdue=true`: the overdue actions). */
   async findings(principal: Principal, query: FindingListQuery) {
     const tenantId = tenantOf(principal);
-    const from = await this.context.readModels([ENGAGEMENTS_PROJECTION], query.asOf);
+    const from = await this.context.readModels([ENGAGEMENTS_PROJECTION], query.asOf, tenantId);
     const asOfInstant =
       query.asOf && 'recordedAt' in query.asOf
         ? new Date(query.asOf.recordedAt).toISOString()
@@ -564,6 +564,7 @@ export class EngagementsService {
     const asOf = await this.context.readModels(
       [SOA_APPLICABILITY_PROJECTION, EVIDENCE_PROJECTION],
       { recordedAt: cutOffAt },
+      current.tenantId,
     );
     const soa = await asOf
       .collection<SoaApplicabilityView>(AuditCollections.SoaApplicability)

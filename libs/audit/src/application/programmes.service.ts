@@ -102,6 +102,7 @@ export class ProgrammesService {
     const from = await this.context.readModels(
       [PROGRAMMES_PROJECTION, ENGAGEMENTS_PROJECTION, SOA_APPLICABILITY_PROJECTION],
       asOf,
+      tenantId,
     );
     const found = await this.context.one<ProgrammeView>(
       AuditCollections.Programmes,

@@ -823,6 +823,93 @@ describe('Statement of Applicability over HTTP: catalogues, lines, group control
       await http().get(`/api/controls/by-risk/${riskId}`).set(as('ismsDe')).expect(403);
       await http().get(`/api/controls/by-risk/${riskId}`).set(as('cisoBeta')).expect(404);
     });
+
+    it('as of a past instant: the risks then in the scope, moved in or out since (only they are replayed)', async () => {
+      const identified = (id: string, scope: 'fr' | 'de') => ({
+        type: R.RiskIdentified,
+        data: {
+          riskId: id,
+          title: `Risk ${id}`,
+          description: 'Supplier outage',
+          assetIds: [],
+          threatCode: 'TH-09',
+          vulnerabilityCode: 'VU-03',
+          ownerPersonId: acme.person('riskOwner'),
+          orgUnitId: acme.unit(scope),
+          scopeId: acme.scope(scope),
+          identifiedAt: '2026-03-13T00:00:00.000Z',
+        },
+      });
+      const planned = (id: string, scope: 'fr' | 'de') => ({
+        type: R.RiskTreatmentPlanned,
+        data: {
+          riskId: id,
+          planVersion: 1,
+          option: 'modify',
+          actions: [],
+          linkedControls: [{ catalogueId: A, controlId: '8.13' }],
+          title: `Risk ${id}`,
+          orgUnitId: acme.unit(scope),
+          scopeId: acme.scope(scope),
+          plannedBy: acme.person('riskOwner'),
+          plannedAt: '2026-03-13T00:00:00.000Z',
+        },
+      });
+      const first = `risk-${acme.tenantId}-1`;
+      const movedIn = `risk-${acme.tenantId}-moved-in`;
+      const movedOut = `risk-${acme.tenantId}-moved-out`;
+      t.clock.set('2026-03-13T10:00:00.000Z');
+      await t.seed(acme.tenantId, movedIn, RiskStreamTypes.Risk, [
+        identified(movedIn, 'de'),
+        planned(movedIn, 'de'),
+      ]);
+      await t.seed(acme.tenantId, movedOut, RiskStreamTypes.Risk, [
+        identified(movedOut, 'fr'),
+        planned(movedOut, 'fr'),
+      ]);
+      const before = t.clock.now().toISOString();
+      t.clock.set('2026-03-14T10:00:00.000Z');
+      await t.seed(acme.tenantId, movedIn, RiskStreamTypes.Risk, [
+        {
+          type: R.RiskScopeChanged,
+          data: {
+            riskId: movedIn,
+            previousScopeId: acme.scope('de'),
+            scopeId: acme.scope('fr'),
+            reason: 'Moved',
+          },
+        },
+      ]);
+      await t.seed(acme.tenantId, movedOut, RiskStreamTypes.Risk, [
+        {
+          type: R.RiskScopeChanged,
+          data: {
+            riskId: movedOut,
+            previousScopeId: acme.scope('fr'),
+            scopeId: acme.scope('de'),
+            reason: 'Moved',
+          },
+        },
+      ]);
+      const risksOf = (body: { lines: { controlId: string; risks: { riskId: string }[] }[] }) =>
+        body.lines
+          .find((l) => l.controlId === '8.13')!
+          .risks.map((r) => r.riskId)
+          .sort();
+
+      const now = await http().get(soaPath('fr')).set(as('ismsFr')).expect(200);
+      expect(risksOf(now.body)).toEqual([first, movedIn].sort());
+      const asOfNow = await http()
+        .get(`${soaPath('fr')}?asOf=${encodeURIComponent(t.clock.now().toISOString())}`)
+        .set(as('ismsFr'))
+        .expect(200);
+      expect(asOfNow.body.lines).toEqual(now.body.lines);
+      const then = await http()
+        .get(`${soaPath('fr')}?asOf=${encodeURIComponent(before)}`)
+        .set(as('ismsFr'))
+        .expect(200);
+      expect(risksOf(then.body)).toEqual([first, movedOut].sort());
+    });
   });
 
   describe('who sees what', () => {

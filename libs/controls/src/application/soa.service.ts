@@ -10,7 +10,7 @@ import { BUILT_IN_MAPPINGS, findMapping } from '../catalogues/catalogue.js';
 import { soaDigest } from '../domain/statement-of-applicability/digest.js';
 import type { SoaCommand } from '../domain/statement-of-applicability/commands.js';
 import { statementOfApplicability } from '../domain/statement-of-applicability/statement-of-applicability.js';
-import { CONTROLS_PROJECTION_NAMES, soaVersionId } from '../projections/index.js';
+import { CONTROLS_PROJECTION_NAMES, riskLinksOfScope, soaVersionId } from '../projections/index.js';
 import { publicView } from '../projections/project.js';
 import type {
   EvidenceView,
@@ -175,8 +175,13 @@ export class SoaService {
 
   async get(principal: Principal, scopeId: string, asOf?: AsOf) {
     const tenantId = tenantOf(principal);
+    // As of a point in history: the controls read models rebuilt from the tenant's events, the
+    // risk links only from the risks ever placed in this scope (all this SoA reads of them).
     const from = asOf
-      ? await this.context.projections.asOf(CONTROLS_PROJECTION_NAMES, asOf)
+      ? await this.context.projections.asOf(CONTROLS_PROJECTION_NAMES, asOf, {
+          tenantId,
+          narrow: [riskLinksOfScope(scopeId)],
+        })
       : this.readStore;
     const soa = await this.soa(tenantId, scopeId, from);
     await this.context.access.assertCan(principal, 'read', { orgUnitId: soa.orgUnitId, scopeId });

@@ -242,7 +242,7 @@ export class DocumentsService {
 
   async get(principal: Principal, documentId: string, asOf?: AsOf) {
     const tenantId = tenantOf(principal);
-    const from = await this.lookups.asOf([DOCUMENTS_PROJECTION], asOf);
+    const from = await this.lookups.asOf([DOCUMENTS_PROJECTION], asOf, tenantId);
     const document = await this.lookups.document(tenantId, documentId, from);
     await this.context.access.assertCan(principal, 'read', {
       orgUnitId: document.orgUnitId,
@@ -292,7 +292,7 @@ export class DocumentsService {
     },
   ) {
     const tenantId = tenantOf(principal);
-    const from = await this.lookups.asOf([DOCUMENTS_PROJECTION], query.asOf);
+    const from = await this.lookups.asOf([DOCUMENTS_PROJECTION], query.asOf, tenantId);
     const visible = this.context.access.visibleOrgUnitIds(principal);
     const granted = this.context.access.grantedScopeIds(principal);
     const conditions: Record<string, unknown>[] = [

@@ -47,9 +47,16 @@ export class Lookups {
     return this.one<AccessGrantView>('AccessGrants', tenantId, id, from);
   }
 
-  /** The read models named, as they were at a point in history (for `?asOf=`). */
-  async asOf(names: readonly string[], asOf: AsOf | undefined): Promise<ReadStore> {
-    return asOf ? this.projections.asOf(names, asOf) : this.readStore;
+  /**
+   * The read models named, as they were at a point in history (for `?asOf=`), rebuilt from the
+   * events of the requesting tenant only.
+   */
+  async asOf(
+    names: readonly string[],
+    asOf: AsOf | undefined,
+    tenantId: string,
+  ): Promise<ReadStore> {
+    return asOf ? this.projections.asOf(names, asOf, { tenantId }) : this.readStore;
   }
 
   private async one<T extends { tenantId: string }>(

@@ -98,7 +98,7 @@ export class OrgStructureService {
 
   async get(principal: Principal, orgUnitId: string, asOf?: AsOf) {
     const tenantId = tenantOf(principal);
-    const from = await this.lookups.asOf([ORG_UNITS_PROJECTION], asOf);
+    const from = await this.lookups.asOf([ORG_UNITS_PROJECTION], asOf, tenantId);
     const unit = await this.lookups.orgUnit(tenantId, orgUnitId, from);
     await this.context.access.assertCan(principal, 'read', { orgUnitId });
     return { unit: publicView(unit), revision: await this.revision(tenantId) };
@@ -106,7 +106,7 @@ export class OrgStructureService {
 
   async list(principal: Principal, options: { asOf?: AsOf; includeClosed: boolean }) {
     const tenantId = tenantOf(principal);
-    const from = await this.lookups.asOf([ORG_UNITS_PROJECTION], options.asOf);
+    const from = await this.lookups.asOf([ORG_UNITS_PROJECTION], options.asOf, tenantId);
     const visible = this.context.access.visibleOrgUnitIds(principal);
     const units = await from.collection<OrgUnitView>(Collections.OrgUnits).find(
       {

@@ -86,7 +86,7 @@ export class ScopesService {
 
   async get(principal: Principal, scopeId: string, asOf?: AsOf) {
     const tenantId = tenantOf(principal);
-    const from = await this.lookups.asOf([SCOPES_PROJECTION], asOf);
+    const from = await this.lookups.asOf([SCOPES_PROJECTION], asOf, tenantId);
     const scope = await this.lookups.scope(tenantId, scopeId, from);
     await this.context.access.assertCan(principal, 'read', { scopeId });
     return { scope: publicView(scope), revision: scope._revision ?? 0 };
@@ -97,7 +97,7 @@ export class ScopesService {
     query: { limit: number; cursor?: string; status?: 'draft' | 'approved'; asOf?: AsOf },
   ) {
     const tenantId = tenantOf(principal);
-    const from = await this.lookups.asOf([SCOPES_PROJECTION], query.asOf);
+    const from = await this.lookups.asOf([SCOPES_PROJECTION], query.asOf, tenantId);
     const base =
       principal.kind === 'external-auditor'
         ? { tenantId, scopeId: { $in: this.context.access.grantedScopeIds(principal) } }

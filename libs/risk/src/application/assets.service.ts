@@ -96,7 +96,7 @@ export class AssetsService {
 
   async get(principal: Principal, assetId: string, asOf?: AsOf) {
     const tenantId = tenantOf(principal);
-    const from = await this.context.readModels([ASSETS_PROJECTION], asOf);
+    const from = await this.context.readModels([ASSETS_PROJECTION], asOf, tenantId);
     const found = await this.context.one<AssetView>(
       RiskCollections.Assets,
       'Asset',
@@ -111,7 +111,7 @@ export class AssetsService {
   async list(principal: Principal, query: AssetQuery) {
     const tenantId = tenantOf(principal);
     if (query.orgUnitId) this.context.assertOrgUnit(tenantId, query.orgUnitId, 'query.orgUnitId');
-    const from = await this.context.readModels([ASSETS_PROJECTION], query.asOf);
+    const from = await this.context.readModels([ASSETS_PROJECTION], query.asOf, tenantId);
     const filter: Filter = {
       tenantId,
       orgUnitId: { $in: visibleUnits(this.context, principal, query.orgUnitId) },

@@ -42,7 +42,7 @@ export class CatalogueService {
 
   async list(principal: Principal, kind: Kind, asOf?: AsOf) {
     const tenantId = tenantOf(principal);
-    const from = await this.context.readModels([CATALOGUE_PROJECTION], asOf);
+    const from = await this.context.readModels([CATALOGUE_PROJECTION], asOf, tenantId);
     const added = await from
       .collection<CatalogueEntryView>(RiskCollections.Catalogue)
       .find({ tenantId, kind }, { sort: { code: 1 } });

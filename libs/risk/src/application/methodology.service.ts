@@ -117,7 +117,7 @@ export class MethodologyService {
     const tenantId = tenantOf(principal);
     this.context.assertOrgUnit(tenantId, orgUnitId, 'orgUnitId');
     await this.context.assertCan(principal, 'read', orgUnitId);
-    const from = await this.context.readModels([METHODOLOGIES_PROJECTION], asOf);
+    const from = await this.context.readModels([METHODOLOGIES_PROJECTION], asOf, tenantId);
     const own = await from
       .collection<MethodologyView>(RiskCollections.Methodologies)
       .get(orgUnitId);

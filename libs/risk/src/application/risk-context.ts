@@ -37,9 +37,16 @@ export class RiskContext extends ContextCommandSupport {
     super(store, clock, projections, access);
   }
 
-  /** The read models as they were at a point in history (for `?asOf=`), or as they are. */
-  async readModels(names: readonly string[], asOf: AsOf | undefined): Promise<ReadStore> {
-    return asOf ? this.projections.asOf(names, asOf) : this.readStore;
+  /**
+   * The read models as they were at a point in history (for `?asOf=`), rebuilt from the events
+   * of the requesting tenant only, or as they are.
+   */
+  async readModels(
+    names: readonly string[],
+    asOf: AsOf | undefined,
+    tenantId: string,
+  ): Promise<ReadStore> {
+    return asOf ? this.projections.asOf(names, asOf, { tenantId }) : this.readStore;
   }
 
   /** A document of the caller's tenant; another tenant's is answered like a missing one (404). */

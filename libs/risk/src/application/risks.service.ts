@@ -370,7 +370,7 @@ export class RisksService {
 
   async get(principal: Principal, riskId: string, asOf?: AsOf) {
     const tenantId = tenantOf(principal);
-    const from = await this.context.readModels([REGISTER_PROJECTION], asOf);
+    const from = await this.context.readModels([REGISTER_PROJECTION], asOf, tenantId);
     const entry = await this.find(tenantId, riskId, from);
     await this.context.access.assertCan(principal, 'read', {
       orgUnitId: entry.orgUnitId,
@@ -382,7 +382,7 @@ export class RisksService {
   async list(principal: Principal, query: RegisterQuery) {
     const tenantId = tenantOf(principal);
     if (query.orgUnitId) this.context.assertOrgUnit(tenantId, query.orgUnitId, 'query.orgUnitId');
-    const from = await this.context.readModels([REGISTER_PROJECTION], query.asOf);
+    const from = await this.context.readModels([REGISTER_PROJECTION], query.asOf, tenantId);
     const today = this.today(query.asOf);
     const filter: Filter = {
       ...this.visibility(principal, tenantId, query.orgUnitId),
@@ -416,7 +416,7 @@ export class RisksService {
   async heatMap(principal: Principal, query: HeatMapQuery) {
     const tenantId = tenantOf(principal);
     if (query.orgUnitId) this.context.assertOrgUnit(tenantId, query.orgUnitId, 'query.orgUnitId');
-    const from = await this.context.readModels([REGISTER_PROJECTION], query.asOf);
+    const from = await this.context.readModels([REGISTER_PROJECTION], query.asOf, tenantId);
     const entries = await from.collection<RiskRegisterEntry>(RiskCollections.Register).find(
       {
         ...this.visibility(principal, tenantId, query.orgUnitId),

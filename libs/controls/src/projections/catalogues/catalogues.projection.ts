@@ -12,7 +12,11 @@ export function cataloguesProjection(readStore: ReadStore): Projection {
   const catalogues = readStore.collection<CatalogueView>(Collections.Catalogues);
   return {
     name: CATALOGUES_PROJECTION,
-    handles: { streamTypes: [ControlsStreamTypes.ControlCatalogue] },
+    handles: {
+      streamTypes: [ControlsStreamTypes.ControlCatalogue],
+      // Exactly the types apply reacts to (the switch below); no other event reaches it.
+      eventTypes: [T.CatalogueImported, T.CustomControlAdded],
+    },
     async apply(recorded) {
       const event = controlsEvent(recorded);
       if (!event) return;

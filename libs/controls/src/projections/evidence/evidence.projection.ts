@@ -19,7 +19,11 @@ export function evidenceProjection(readStore: ReadStore): Projection {
   });
   return {
     name: EVIDENCE_PROJECTION,
-    handles: { streamTypes: [ControlsStreamTypes.EvidenceRecord] },
+    handles: {
+      streamTypes: [ControlsStreamTypes.EvidenceRecord],
+      // Exactly the types apply reacts to (the switch below); no other event reaches it.
+      eventTypes: [T.EvidenceRecorded, T.EvidenceLinked, T.EvidenceUnlinked, T.EvidenceWithdrawn],
+    },
     async apply(recorded) {
       const event = controlsEvent(recorded);
       if (!event) return;

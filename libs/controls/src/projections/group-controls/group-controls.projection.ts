@@ -12,7 +12,18 @@ export function groupControlsProjection(readStore: ReadStore): Projection {
   const groupControls = readStore.collection<GroupControlView>(Collections.GroupControls);
   return {
     name: GROUP_CONTROLS_PROJECTION,
-    handles: { streamTypes: [ControlsStreamTypes.GroupControl] },
+    handles: {
+      streamTypes: [ControlsStreamTypes.GroupControl],
+      // Exactly the types apply reacts to (the switch below); no other event reaches it.
+      eventTypes: [
+        T.GroupControlDefined,
+        T.GroupControlRevised,
+        T.GroupControlStatusReported,
+        T.GroupControlDeviationRecorded,
+        T.GroupControlDeviationWithdrawn,
+        T.GroupControlRetired,
+      ],
+    },
     async apply(recorded) {
       const event = controlsEvent(recorded);
       if (!event) return;

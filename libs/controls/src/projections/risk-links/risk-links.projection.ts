@@ -1,4 +1,5 @@
 import type { Projection } from '@isms/event-sourcing';
+import type { AsOfNarrowing } from '@isms/platform-nest';
 import type { ReadStore } from '@isms/read-store';
 import type { ControlRef } from '@isms/contracts';
 import { RiskEventTypes as R, RiskStreamTypes, controlKey, isRiskEvent } from '@isms/contracts';
@@ -7,6 +8,19 @@ import type { RiskLinkView } from '../read-models.js';
 import { Collections } from '../read-models.js';
 
 export const RISK_LINKS_PROJECTION = 'controls-risk-links';
+
+/**
+ * For an `?asOf=` rebuild asked only about the risk links of one ISMS scope (its SoA): the risks
+ * that can be linked to the scope then are those with an event setting their scope to it —
+ * the only events `apply` takes a link's `scopeId` from. The other risks are not replayed.
+ */
+export function riskLinksOfScope(scopeId: string): AsOfNarrowing {
+  return {
+    projection: RISK_LINKS_PROJECTION,
+    eventTypes: [R.RiskIdentified, R.RiskScopeChanged, R.RiskTreatmentPlanned],
+    dataEquals: { scopeId },
+  };
+}
 
 function keys(...lists: (readonly ControlRef[])[]): string[] {
   return [...new Set(lists.flat().map(controlKey))];
@@ -21,7 +35,19 @@ export function riskLinksProjection(readStore: ReadStore): Projection {
   const links = readStore.collection<RiskLinkView>(Collections.RiskLinks);
   return {
     name: RISK_LINKS_PROJECTION,
-    handles: { streamTypes: [RiskStreamTypes.Risk] },
+    handles: {
+      streamTypes: [RiskStreamTypes.Risk],
+      // Exactly the types apply reacts to (the switch below): about a third of the risk
+      // events, so an `?asOf=` rebuild reads (and decodes) no others.
+      eventTypes: [
+        R.RiskIdentified,
+        R.RiskScenarioRevised,
+        R.RiskScopeChanged,
+        R.InherentRiskAssessed,
+        R.RiskTreatmentPlanned,
+        R.RiskClosed,
+      ],
+    },
     async apply(event) {
       if (!isRiskEvent(event)) return;
       const at = event.recordedAt;

@@ -30,7 +30,18 @@ export function soaProjection(readStore: ReadStore): Projection {
   const versions = readStore.collection<SoaVersionView>(Collections.SoaVersions);
   return {
     name: SOA_PROJECTION,
-    handles: { streamTypes: [ControlsStreamTypes.StatementOfApplicability] },
+    handles: {
+      streamTypes: [ControlsStreamTypes.StatementOfApplicability],
+      // Exactly the types apply reacts to (the switch below); no other event reaches it.
+      eventTypes: [
+        T.SoaEstablished,
+        T.SoaCatalogueIncluded,
+        T.SoaLineRecorded,
+        T.SoaReapprovalRequired,
+        T.SoaVersionApproved,
+        T.SoaCatalogueMigrated,
+      ],
+    },
     async apply(recorded) {
       const event = controlsEvent(recorded);
       if (!event) return;

@@ -12,7 +12,16 @@ export function testPlansProjection(readStore: ReadStore): Projection {
   const plans = readStore.collection<TestPlanView>(Collections.TestPlans);
   return {
     name: TEST_PLANS_PROJECTION,
-    handles: { streamTypes: [ControlsStreamTypes.ControlTestPlan] },
+    handles: {
+      streamTypes: [ControlsStreamTypes.ControlTestPlan],
+      // Exactly the types apply reacts to (the switch below); no other event reaches it.
+      eventTypes: [
+        T.ControlTestPlanScheduled,
+        T.ControlTestPlanRevised,
+        T.ControlTestResultRecorded,
+        T.ControlTestPlanRetired,
+      ],
+    },
     async apply(recorded) {
       const event = controlsEvent(recorded);
       if (!event) return;
