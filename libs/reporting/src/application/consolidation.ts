@@ -7,12 +7,21 @@ import type {
   EvidenceDoc,
   FindingDoc,
   OrgUnitDoc,
+  RiskCountersDoc,
   RiskDoc,
   ScopeDoc,
   SoaDoc,
   SoaLineDoc,
   TestPlanDoc,
 } from '../projections/read-models.js';
+import {
+  countAllBefore,
+  decodeKey,
+  decodedCounts,
+  entriesBefore,
+  sumRiskCounters,
+} from '../projections/risk/risk-counters.js';
+import type { RiskCounterSums } from '../projections/risk/risk-counters.js';
 import type { ReportData } from './report-data.js';
 
 /** What the group consolidation counts for one org unit's subtree. */
@@ -89,7 +98,8 @@ export interface UnitCertificate {
 }
 
 export interface ConsolidationEntities {
-  readonly risks: readonly RiskDoc[];
+  /** The summed risk counters of the units. */
+  readonly risks: RiskCounterSums;
   readonly soas: readonly SoaDoc[];
   readonly soaLines: readonly SoaLineDoc[];
   readonly testPlans: readonly TestPlanDoc[];
@@ -179,19 +189,6 @@ export function countersFor(
   coverage: readonly UnitCoverage[],
   today: string,
 ): UnitCounters {
-  const open = entities.risks.filter((r) => r.status !== 'closed');
-  const byLevel: Record<string, number> = {};
-  const byStatus: Record<string, number> = {};
-  let overdueActions = 0;
-  let risksWithOverdue = 0;
-  for (const r of open) {
-    const level = r.current?.level ?? 'unrated';
-    byLevel[level] = (byLevel[level] ?? 0) + 1;
-    byStatus[r.status] = (byStatus[r.status] ?? 0) + 1;
-    const overdue = r.actions.filter((a) => !a.completedAt && a.dueDate < today).length;
-    overdueActions += overdue;
-    if (overdue > 0) risksWithOverdue += 1;
-  }
   const applicable = entities.soaLines.filter((l) => l.applicable);
   const status = (s: string) => applicable.filter((l) => l.implementationStatus === s).length;
   const implemented = status('implemented');
@@ -201,18 +198,7 @@ export function countersFor(
   const inScope = coverage.filter((c) => c.inApprovedScope).length;
   const certified = coverage.filter((c) => c.inCertifiedScope).length;
   return {
-    risks: {
-      open: open.length,
-      byLevel,
-      byStatus,
-      aboveAppetite: open.filter((r) => r.aboveAppetite).length,
-      overdueTreatmentActions: overdueActions,
-      risksWithOverdueActions: risksWithOverdue,
-      overdueReviews: open.filter((r) => r.nextReviewDue !== null && r.nextReviewDue < today)
-        .length,
-      acceptancesNeedingReapproval: open.filter((r) => r.acceptance?.status === 'needs-re-approval')
-        .length,
-    },
+    risks: riskCountersOn(entities.risks, today),
     soa: {
       statements: entities.soas.length,
       awaitingApproval: entities.soas.filter((s) => s.approvedVersion === null || s.needsReapproval)
@@ -249,6 +235,20 @@ export function countersFor(
       unitsNotCertified: coverage.length - certified,
     },
     audit: auditCounters(entities, today, in30),
+  };
+}
+
+/** The risk counts of summed unit counters, the time-dependent ones judged on `today`. */
+export function riskCountersOn(sums: RiskCounterSums, today: string): UnitCounters['risks'] {
+  return {
+    open: sums.open,
+    byLevel: decodedCounts(sums.byLevel),
+    byStatus: decodedCounts(sums.byStatus),
+    aboveAppetite: sums.aboveAppetite,
+    overdueTreatmentActions: countAllBefore(sums.openActionsByDueDate, today),
+    risksWithOverdueActions: countAllBefore(sums.risksByFirstOpenActionDue, today),
+    overdueReviews: countAllBefore(sums.reviewsByDueDate, today),
+    acceptancesNeedingReapproval: sums.acceptancesNeedingReapproval,
   };
 }
 
@@ -323,6 +323,56 @@ export interface ConsolidationReport {
 const ATTENTION_LIMIT = 100;
 
 /**
+ * The risks the attention lists need, read by their attention fields instead of reading the
+ * subtree's risks: open risks above appetite, highest rank first, as many per rank (in id order)
+ * as the first 100 need; and the risks holding the earliest overdue actions, up to the due date
+ * where the counters say 100 overdue actions are reached (ties on that date included), in id
+ * order. Sorted as the lists sort them, the first 100 are the same as over every risk.
+ */
+async function riskAttention(
+  data: ReportData,
+  totals: RiskCounterSums,
+  allCounters: readonly RiskCountersDoc[],
+  inSubtree: ReadonlySet<string>,
+  ids: readonly string[],
+) {
+  // Filter by unit only when risks outside the subtree could match (the whole group needs none).
+  const outside = allCounters.filter((c) => !inSubtree.has(c.orgUnitId));
+  const unitFilter = (relevant: (c: RiskCountersDoc) => boolean) =>
+    outside.some(relevant) ? { orgUnitId: { $in: ids } } : {};
+
+  const aboveAppetite: RiskDoc[] = [];
+  const ranks = Object.keys(totals.aboveAppetiteByRank)
+    .filter((k) => totals.aboveAppetiteByRank[k]! > 0)
+    .map((k) => Number(decodeKey(k)))
+    .sort((a, b) => b - a);
+  const rankFilter = unitFilter((c) => c.aboveAppetite > 0);
+  for (const rank of ranks) {
+    const need = ATTENTION_LIMIT - aboveAppetite.length;
+    if (need <= 0) break;
+    aboveAppetite.push(
+      ...(await data.risks({ attentionRank: rank, ...rankFilter }, { limit: need })),
+    );
+  }
+
+  const dueDates: string[] = [];
+  let actions = 0;
+  for (const [day, n] of entriesBefore(totals.openActionsByDueDate, data.today)) {
+    if (actions >= ATTENTION_LIMIT) break;
+    dueDates.push(day);
+    actions += n;
+  }
+  const withOverdueActions =
+    dueDates.length === 0
+      ? []
+      : await data.risks({
+          openActionDueDates: { $in: dueDates },
+          ...unitFilter((c) => c.openActionsByDueDate !== ''),
+        });
+  return { aboveAppetite, withOverdueActions };
+}
+
+/**
  * The group consolidation for one org unit: every count rolled up over its subtree (restricted
  * to `visible` units), with one roll-up per child to drill down from group to subsidiary to site.
  */
@@ -339,9 +389,10 @@ export async function consolidation(
     (u) => !u.closed && u.path.includes(orgUnitId) && visible.has(u.orgUnitId),
   );
   const ids = subtree.map((u) => u.orgUnitId);
+  const inSubtree = new Set(ids);
   const inUnits = { orgUnitId: { $in: ids } };
   const [
-    risks,
+    riskCounters,
     soas,
     soaLines,
     testPlans,
@@ -352,7 +403,9 @@ export async function consolidation(
     deviations,
     certificates,
   ] = await Promise.all([
-    data.risks(inUnits),
+    // Every unit's counters of the tenant (a few hundred documents): those outside the subtree
+    // tell whether the attention lists must filter risks by unit.
+    data.riskCounters(),
     data.soas(inUnits),
     data.soaLines(inUnits),
     data.testPlans(inUnits),
@@ -368,7 +421,7 @@ export async function consolidation(
   const nameOf = (id: string) => byId.get(id)?.name ?? id;
   // Which child's subtree an entity's org unit lies in ('' = the unit itself).
   const bucketOf = (id: string): string => byId.get(id)?.path[depth] ?? '';
-  // Every entity sorted into its bucket once (not once per child: 50 subsidiaries × 100,000 risks).
+  // Every entity sorted into its bucket once (not once per child).
   const group = <T extends { orgUnitId: string }>(xs: readonly T[]): Map<string, T[]> => {
     const buckets = new Map<string, T[]>();
     for (const x of xs) {
@@ -379,8 +432,9 @@ export async function consolidation(
     }
     return buckets;
   };
+  const subtreeCounters = riskCounters.filter((c) => inSubtree.has(c.orgUnitId));
   const grouped = {
-    risks: group(risks),
+    risks: group(subtreeCounters),
     soas: group(soas),
     soaLines: group(soaLines),
     testPlans: group(testPlans),
@@ -391,7 +445,7 @@ export async function consolidation(
   };
   const unitsByBucket = group(subtree);
   const pick = (bucket: string): ConsolidationEntities => ({
-    risks: grouped.risks.get(bucket) ?? [],
+    risks: sumRiskCounters(grouped.risks.get(bucket) ?? []),
     soas: grouped.soas.get(bucket) ?? [],
     soaLines: grouped.soaLines.get(bucket) ?? [],
     testPlans: grouped.testPlans.get(bucket) ?? [],
@@ -402,6 +456,8 @@ export async function consolidation(
   });
   const coverageIn = (bucket: string) =>
     (unitsByBucket.get(bucket) ?? []).map((u) => coverage.get(u.orgUnitId)!);
+  const totalRisks = sumRiskCounters(subtreeCounters);
+  const attention = await riskAttention(data, totalRisks, riskCounters, inSubtree, ids);
   const children = subtree
     .filter((u) => u.parentId === orgUnitId)
     .sort((a, b) => a.name.localeCompare(b.name));
@@ -410,7 +466,16 @@ export async function consolidation(
     orgUnit: { orgUnitId, name: unit.name, kind: unit.kind },
     path: unit.path.map((id) => ({ orgUnitId: id, name: byId.get(id)?.name ?? id })),
     totals: countersFor(
-      { risks, soas, soaLines, testPlans, evidence, findings, engagements, deviations },
+      {
+        risks: totalRisks,
+        soas,
+        soaLines,
+        testPlans,
+        evidence,
+        findings,
+        engagements,
+        deviations,
+      },
       [...coverage.values()],
       data.today,
     ),
@@ -425,18 +490,14 @@ export async function consolidation(
     })),
     coverage: [...coverage.values()],
     attention: {
-      risksAboveAppetite: risks
-        .filter((r) => r.status !== 'closed' && r.aboveAppetite)
-        .sort((a, b) => (b.current?.levelRank ?? 0) - (a.current?.levelRank ?? 0))
-        .slice(0, ATTENTION_LIMIT)
-        .map((r) => ({
-          riskId: r.riskId,
-          title: r.title,
-          level: r.current?.level ?? null,
-          orgUnitId: r.orgUnitId,
-          orgUnitName: nameOf(r.orgUnitId),
-          scopeId: r.scopeId,
-        })),
+      risksAboveAppetite: attention.aboveAppetite.map((r) => ({
+        riskId: r.riskId,
+        title: r.title,
+        level: r.current?.level ?? null,
+        orgUnitId: r.orgUnitId,
+        orgUnitName: nameOf(r.orgUnitId),
+        scopeId: r.scopeId,
+      })),
       soasAwaitingApproval: soas
         .filter((s) => s.approvedVersion === null || s.needsReapproval)
         .slice(0, ATTENTION_LIMIT)
@@ -450,8 +511,7 @@ export async function consolidation(
               ? 'never approved'
               : `version ${s.approvedVersion} approved; changed since: ${s.changedSinceApproval.join(', ')}`,
         })),
-      overdueTreatmentActions: risks
-        .filter((r) => r.status !== 'closed')
+      overdueTreatmentActions: attention.withOverdueActions
         .flatMap((r) =>
           r.actions
             .filter((a) => !a.completedAt && a.dueDate < data.today)

@@ -1,4 +1,4 @@
-import type { Filter, ReadStore, StoredDocument } from '@isms/read-store';
+import type { Filter, FindOptions, ReadStore, StoredDocument } from '@isms/read-store';
 import { bodyOf } from '../projections/guarded.js';
 import type {
   CertificateDoc,
@@ -10,6 +10,7 @@ import type {
   EvidenceDoc,
   MethodologyDoc,
   OrgUnitDoc,
+  RiskCountersDoc,
   RiskDoc,
   ScopeDoc,
   SoaDoc,
@@ -17,6 +18,7 @@ import type {
   TestPlanDoc,
 } from '../projections/read-models.js';
 import { ReportingCollections as RC } from '../projections/read-models.js';
+import { withoutAttentionFields } from '../projections/risk/risk-counters.js';
 
 /**
  * One tenant's read models in one ReadStore (the live one, or one rebuilt as of a point in
@@ -33,8 +35,14 @@ export class ReportData {
     this.today = now.toISOString().slice(0, 10);
   }
 
-  private async all<T extends object>(name: string, filter: Filter = {}): Promise<T[]> {
-    const found = await this.store.collection<T>(name).find({ ...filter, tenantId: this.tenantId });
+  private async all<T extends object>(
+    name: string,
+    filter: Filter = {},
+    options: FindOptions = {},
+  ): Promise<T[]> {
+    const found = await this.store
+      .collection<T>(name)
+      .find({ ...filter, tenantId: this.tenantId }, options);
     return found.map((doc: StoredDocument<T>) => bodyOf(doc));
   }
 
@@ -53,8 +61,12 @@ export class ReportData {
   methodologies(): Promise<MethodologyDoc[]> {
     return this.all<MethodologyDoc>(RC.Methodologies);
   }
-  risks(filter: Filter = {}): Promise<RiskDoc[]> {
-    return this.all<RiskDoc>(RC.Risks, filter);
+  async risks(filter: Filter = {}, options: FindOptions = {}): Promise<RiskDoc[]> {
+    return (await this.all<RiskDoc>(RC.Risks, filter, options)).map(withoutAttentionFields);
+  }
+  /** Per org unit risk counters (without their revision guards). */
+  riskCounters(filter: Filter = {}): Promise<RiskCountersDoc[]> {
+    return this.all<RiskCountersDoc>(RC.RiskCounters, filter, { projection: { _streams: 0 } });
   }
   soas(filter: Filter = {}): Promise<SoaDoc[]> {
     return this.all<SoaDoc>(RC.Soas, filter);

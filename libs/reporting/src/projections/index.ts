@@ -37,6 +37,7 @@ export * from './read-models.js';
 export * from './guarded.js';
 export * from './governance/governance.projection.js';
 export * from './risk/risk.projection.js';
+export * from './risk/risk-counters.js';
 export * from './controls/controls.projection.js';
 export * from './decisions/decision-log.projection.js';
 export * from './audit/audit.projection.js';

@@ -17,7 +17,10 @@ import type {
  * Reporting's read models: one precomputed document per entity of another context, fed only by
  * that context's published events (RecordedEvent envelope + contract data) and guarded by the
  * entity stream's revision. Roll-ups over a subtree are computed at read time from these plain
- * finds (FerretDB 1.24: no $lookup, no aggregation), so no document carries an unbounded map.
+ * finds (FerretDB 1.24: no $lookup, no aggregation). The one exception to "one document per
+ * entity": risk counters per org unit (`RiskCountersDoc`), which the group consolidation sums
+ * instead of reading every risk; their revision guards hold one entry per risk stream that
+ * touched the unit.
  */
 export const ReportingCollections = {
   OrgUnits: 'reporting_org_units',
@@ -25,6 +28,8 @@ export const ReportingCollections = {
   Documents: 'reporting_documents',
   Methodologies: 'reporting_methodologies',
   Risks: 'reporting_risks',
+  /** Per org unit: counts over the open risks attached to it (the group consolidation sums them). */
+  RiskCounters: 'reporting_risk_counters',
   Soas: 'reporting_soas',
   SoaLines: 'reporting_soa_lines',
   TestPlans: 'reporting_test_plans',
@@ -161,6 +166,43 @@ export interface RiskDoc {
   readonly identifiedAt: string;
   readonly closedAt: string | null;
   readonly updatedAt: string;
+}
+
+/**
+ * A risk document as stored: also the fields the consolidation's attention lists query by
+ * (equality, answered by indexes; not part of what reports show).
+ */
+export interface StoredRiskDoc extends RiskDoc {
+  /** The current level's rank while the risk is open and above appetite, else null. */
+  readonly attentionRank: number | null;
+  /** Distinct due dates of its treatment actions not completed, while open. */
+  readonly openActionDueDates: readonly string[];
+}
+
+/**
+ * Counts over the open risks attached to one org unit (not its subtree), kept by the risks
+ * projection. Map keys are percent-encoded ('%', '.', '$'); the time-dependent counts are
+ * histograms by date, summed over the dates before the report's day.
+ */
+export interface RiskCountersDoc {
+  readonly tenantId: string;
+  readonly orgUnitId: string;
+  /** A unit's counters are split over a few documents by risk stream (see risk-counters.ts). */
+  readonly shard: number;
+  readonly open: number;
+  /** Current level (residual once assessed, else inherent; 'unrated') → open risks. */
+  readonly byLevel: Readonly<Record<string, number>>;
+  readonly byStatus: Readonly<Record<string, number>>;
+  readonly aboveAppetite: number;
+  /** Level rank → open risks above appetite (for the attention list, highest first). */
+  readonly aboveAppetiteByRank: Readonly<Record<string, number>>;
+  /** Due date → treatment actions not completed (a date histogram string: `date:n,…`, sorted). */
+  readonly openActionsByDueDate: string;
+  /** Due date of a risk's earliest open action → risks (date histogram string). */
+  readonly risksByFirstOpenActionDue: string;
+  /** Next review due → risks (date histogram string). */
+  readonly reviewsByDueDate: string;
+  readonly acceptancesNeedingReapproval: number;
 }
 
 export interface SoaDoc {
