@@ -21,6 +21,8 @@ import {
   treatmentPlanned,
 } from '../../testing/events.js';
 import { orgUnitsProjection } from '../governance/governance.projection.js';
+import { bodyOf } from '../guarded.js';
+import { ReportingCollections as RC } from '../read-models.js';
 import {
   addContribution,
   countBefore,
@@ -91,6 +93,37 @@ describe('risk counters per org unit (group consolidation)', () => {
       openActionsByDueDate: {},
       risksByFirstOpenActionDue: {},
     });
+  });
+
+  it('counts a risk whose document predates the counters once, without taking anything back', async () => {
+    const r = new Recorder();
+    const store = new InMemoryReadStore();
+    const projections = [orgUnitsProjection(store), risksProjection(store)];
+    const place = { orgUnitId: 'sub-b', scopeId: SCOPE, owner: 'o' };
+    const identified = r.rec(
+      'risk-1',
+      'risk',
+      riskIdentified('risk-1', place, 'Old', '2026-03-01'),
+    );
+    await feed(projections, [...orgHistory(r), identified]);
+    // As an earlier version stored it: no attention fields, no unit counters.
+    const risks = store.collection<Record<string, unknown>>(RC.Risks);
+    const { attentionRank, openActionDueDates, ...legacy } = bodyOf((await risks.get('risk-1'))!);
+    void attentionRank;
+    void openActionDueDates;
+    await risks.delete('risk-1');
+    await risks.upsert('risk-1', legacy, { revision: 1 });
+    await store.collection(RC.RiskCounters).drop();
+    await feed(projections, [
+      r.rec('risk-1', 'risk', inherentAssessed('risk-1', 1, 1, '2026-03-01', '2026-06-01')),
+      r.rec('risk-1', 'risk', treatmentDecided('risk-1', '2026-03-01')),
+    ]);
+    expect(await counters(store, 'sub-b')).toMatchObject({
+      open: 1,
+      byLevel: { low: 1 },
+      byStatus: { 'treatment-decided': 1 },
+    });
+    expect((await counters(store, 'sub-b'))?.byStatus).toEqual({ 'treatment-decided': 1 });
   });
 
   it('judges the time-dependent counts on the report’s day, not when events arrive', async () => {

@@ -212,7 +212,10 @@ export function risksProjection(readStore: ReadStore): Projection {
       const before = current ? withoutAttentionFields(bodyOf(current)) : undefined;
       const after = foldRisk(before, event);
       if (after === undefined) return;
-      await recordContribution(counters, event, before, after);
+      // A document written before the unit counters existed was never counted (read model not
+      // rebuilt since the upgrade): its unit gets the whole contribution, nothing is taken back.
+      const counted = current && 'attentionRank' in current ? before : undefined;
+      await recordContribution(counters, event, counted, after);
       await risks.upsert(
         event.streamId,
         { ...after, ...attentionFieldsOf(after) },
