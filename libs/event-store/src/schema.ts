@@ -157,6 +157,17 @@ export const MIGRATIONS: readonly Migration[] = [
       $$;
     `,
   },
+  {
+    version: 2,
+    description:
+      'events by stream type in log order (reads of a few stream types, e.g. asOf rebuilds)',
+    // readAll of some stream types reads each type along this index, in global order, instead
+    // of scanning the whole log for them (see SqlEventStore.readAll).
+    sql: `
+      CREATE INDEX IF NOT EXISTS isms_events_stream_type_position
+        ON isms_events (stream_type, global_position);
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

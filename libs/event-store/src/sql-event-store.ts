@@ -281,14 +281,6 @@ export class SqlEventStore implements EventStore {
       params.push(options.tenantId);
       where += ` AND tenant_id = $${params.length}`;
     }
-    if (options.streamTypes) {
-      params.push([...options.streamTypes]);
-      where += ` AND stream_type = ANY($${params.length}::text[])`;
-    }
-    if (options.eventTypes) {
-      params.push([...options.eventTypes]);
-      where += ` AND event_type = ANY($${params.length}::text[])`;
-    }
     if (options.streamIds) {
       params.push([...options.streamIds]);
       where += ` AND stream_id = ANY($${params.length}::text[])`;
@@ -297,11 +289,48 @@ export class SqlEventStore implements EventStore {
       params.push(field, value);
       where += ` AND data -> $${params.length - 1}::text = to_jsonb($${params.length}::text)`;
     }
+    if (options.eventTypes) {
+      params.push([...options.eventTypes]);
+      where += ` AND event_type = ANY($${params.length}::text[])`;
+    }
     where += asOfCondition(options.asOf, params);
+    const streamTypes = options.streamTypes && [...new Set(options.streamTypes)];
+    if (!streamTypes || streamTypes.length === 1 || options.streamIds) {
+      // No stream types, one (read along its index), or some streams (found by their own
+      // index): one query.
+      if (streamTypes?.length === 1) {
+        params.push(streamTypes[0]);
+        where += ` AND stream_type = $${params.length}`;
+      } else if (streamTypes) {
+        params.push(streamTypes);
+        where += ` AND stream_type = ANY($${params.length}::text[])`;
+      }
+      params.push(limit);
+      const rows = await this.client.query<EventRow>(
+        `SELECT ${EVENT_COLUMNS} FROM isms_events WHERE ${where}
+         ORDER BY global_position LIMIT $${params.length}`,
+        params,
+      );
+      return rows.map((row) => this.upcast(toRecordedEvent(row)));
+    }
+    // Some stream types: each is read along isms_events_stream_type_position in global order,
+    // up to `limit` events, and the first `limit` of them all are returned. So the log is not
+    // scanned for a few sparse types (a scan of the whole log per batch, before), nor are all
+    // the remaining matches of a dense type sorted per batch (what a bitmap scan of "any of
+    // these types" does).
     params.push(limit);
+    const limitParameter = `$${params.length}`;
+    const branches = streamTypes.map((streamType) => {
+      params.push(streamType);
+      return `(SELECT global_position FROM isms_events
+         WHERE stream_type = $${params.length} AND ${where}
+         ORDER BY global_position LIMIT ${limitParameter})`;
+    });
     const rows = await this.client.query<EventRow>(
-      `SELECT ${EVENT_COLUMNS} FROM isms_events WHERE ${where}
-       ORDER BY global_position LIMIT $${params.length}`,
+      `SELECT ${EVENT_COLUMNS} FROM isms_events WHERE global_position IN (
+         SELECT global_position FROM (${branches.join(' UNION ALL ')}) AS branch
+         ORDER BY global_position LIMIT ${limitParameter})
+       ORDER BY global_position`,
       params,
     );
     return rows.map((row) => this.upcast(toRecordedEvent(row)));
