@@ -338,6 +338,22 @@ describe('projectAsOf narrowed to the streams that matter', () => {
     expect(await inScope(narrowed, 'scope-fr')).toEqual([['s3', 0]]); // s2 and s4 absent
   });
 
+  it('narrowed to given streams: only they are read', async () => {
+    const asOf = { recordedAt: clock.now().toISOString() };
+    const narrow = observed(store);
+    const narrowed = await projectAsOf([links], narrow.store, asOf, {
+      tenantId: 'tenant-a',
+      narrow: [{ projection: 'links', streamIds: ['s2'] }],
+    });
+    expect(await documents(narrowed, 'links')).toEqual(
+      (await documents(await projectAsOf([links], store, asOf), 'links')).filter(
+        (d) => d._id === 's2',
+      ),
+    );
+    expect(new Set(narrow.returned().map((e) => e.streamId))).toEqual(new Set(['s2']));
+    expect(narrow.reads.every((r) => r.options.dataEquals === undefined)).toBe(true);
+  });
+
   it('as of a point before the move: the scope as it was then', async () => {
     const [moved] = await store.readAll({
       tenantId: 'tenant-a',

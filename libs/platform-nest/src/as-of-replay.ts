@@ -7,7 +7,7 @@ export interface AsOfReplayOptions {
    * keeps its documents per tenant, so the other tenants' events cannot change its answer.
    */
   readonly tenantId?: string;
-  /** Events per read (default 2000). */
+  /** Events per read (default 5000 for projectAsOf, 2000 for projectMergedAsOf; stores cap it). */
   readonly batchSize?: number;
   /**
    * Projections to replay from only some of their streams, because only those can change the
@@ -18,19 +18,25 @@ export interface AsOfReplayOptions {
 }
 
 /**
- * Narrows one projection's as-of replay to the streams that matter: those with an event of
- * one of `eventTypes` whose data has the `dataEquals` field values (as stored), recorded up to
- * the as-of point. The projection then gets every event it handles from those streams only;
- * documents of the other streams are missing from the rebuilt read model, so the caller asks
- * it only what those streams decide (e.g. "the open risk links of scope S", when a link's
- * scope is set only by events of `eventTypes` carrying `scopeId`).
+ * Narrows one projection's as-of replay to the streams that matter: the `streamIds` given, or
+ * those with an event of one of `eventTypes` whose data has the `dataEquals` field values (as
+ * stored), recorded up to the as-of point. The projection then gets every event it handles
+ * from those streams only; documents of the other streams are missing from the rebuilt read
+ * model, so the caller asks it only what those streams decide (e.g. one risk's register entry,
+ * or "the open risk links of scope S" when a link's scope is set only by events of
+ * `eventTypes` carrying `scopeId`).
  */
-export interface AsOfNarrowing {
-  /** The projection's name. */
-  readonly projection: string;
-  readonly eventTypes: readonly string[];
-  readonly dataEquals: Readonly<Record<string, string>>;
-}
+export type AsOfNarrowing =
+  | {
+      /** The projection's name. */
+      readonly projection: string;
+      readonly streamIds: readonly string[];
+    }
+  | {
+      readonly projection: string;
+      readonly eventTypes: readonly string[];
+      readonly dataEquals: Readonly<Record<string, string>>;
+    };
 
 /**
  * What to ask the event store for on behalf of all `projections` at once: the union of their

@@ -51,7 +51,7 @@ export async function projectAsOf(
   asOf: AsOf,
   options: AsOfReplayOptions = {},
 ): Promise<ReadStore> {
-  const batchSize = options.batchSize ?? 2000;
+  const batchSize = options.batchSize ?? 5000;
   const readStore = new InMemoryReadStore();
   const projections = factories.map((factory) => factory(readStore));
   const tenant = options.tenantId !== undefined ? { tenantId: options.tenantId } : {};
@@ -72,11 +72,16 @@ export async function projectAsOf(
   for (const projection of projections) {
     const narrowing = narrowings.get(projection.name);
     if (!narrowing) continue;
-    const streamIds = new Set<string>();
-    const matching = reader({ eventTypes: narrowing.eventTypes, dataEquals: narrowing.dataEquals });
-    const cursor = new EventCursor('', matching, batchSize);
-    for (let event = await cursor.head(); event; cursor.advance(), event = await cursor.head()) {
-      streamIds.add(event.streamId);
+    const streamIds = new Set<string>('streamIds' in narrowing ? narrowing.streamIds : []);
+    if (!('streamIds' in narrowing)) {
+      const matching = reader({
+        eventTypes: narrowing.eventTypes,
+        dataEquals: narrowing.dataEquals,
+      });
+      const cursor = new EventCursor('', matching, batchSize);
+      for (let event = await cursor.head(); event; cursor.advance(), event = await cursor.head()) {
+        streamIds.add(event.streamId);
+      }
     }
     const filter = { ...replayFilter([projection]), streamIds: [...streamIds] };
     groups.push({

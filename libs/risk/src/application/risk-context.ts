@@ -18,6 +18,7 @@ import {
   ProjectionRegistry,
   READ_STORE,
 } from '@isms/platform-nest';
+import type { AsOfNarrowing } from '@isms/platform-nest';
 
 /**
  * What every risk command and query needs: the store, the clock, the read models, access
@@ -39,14 +40,18 @@ export class RiskContext extends ContextCommandSupport {
 
   /**
    * The read models as they were at a point in history (for `?asOf=`), rebuilt from the events
-   * of the requesting tenant only, or as they are.
+   * of the requesting tenant only (and `narrow`ed, when only some streams are asked about), or
+   * as they are.
    */
   async readModels(
     names: readonly string[],
     asOf: AsOf | undefined,
     tenantId: string,
+    narrow?: readonly AsOfNarrowing[],
   ): Promise<ReadStore> {
-    return asOf ? this.projections.asOf(names, asOf, { tenantId }) : this.readStore;
+    return asOf
+      ? this.projections.asOf(names, asOf, { tenantId, ...(narrow ? { narrow } : {}) })
+      : this.readStore;
   }
 
   /** A document of the caller's tenant; another tenant's is answered like a missing one (404). */

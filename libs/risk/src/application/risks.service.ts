@@ -370,7 +370,10 @@ export class RisksService {
 
   async get(principal: Principal, riskId: string, asOf?: AsOf) {
     const tenantId = tenantOf(principal);
-    const from = await this.context.readModels([REGISTER_PROJECTION], asOf, tenantId);
+    // As of a point in history: only this risk's stream is replayed (its entry is its own fold).
+    const from = await this.context.readModels([REGISTER_PROJECTION], asOf, tenantId, [
+      { projection: REGISTER_PROJECTION, streamIds: [riskId] },
+    ]);
     const entry = await this.find(tenantId, riskId, from);
     await this.context.access.assertCan(principal, 'read', {
       orgUnitId: entry.orgUnitId,
