@@ -7,3 +7,4 @@ export * from './stream-register-verification.js';
 export * from './sql-checkpoint-store.js';
 export * from './factories.js';
 export * from './postgres-leadership.js';
+export * from './read-filters.js';

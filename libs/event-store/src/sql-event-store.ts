@@ -33,6 +33,7 @@ import {
 import type { StoreVerification } from './stream-register-verification.js';
 import type { SqlClient } from './sql-client.js';
 import { asSqlError } from './sql-client.js';
+import { eventFilterConditions } from './read-filters.js';
 
 export interface SqlEventStoreOptions {
   readonly clock?: Clock;
@@ -276,23 +277,7 @@ export class SqlEventStore implements EventStore {
       if (fromMemory) return fromMemory.map((event) => this.upcast(event));
     }
     const params: unknown[] = [options.afterPosition ?? 0];
-    let where = 'global_position > $1';
-    if (options.tenantId !== undefined) {
-      params.push(options.tenantId);
-      where += ` AND tenant_id = $${params.length}`;
-    }
-    if (options.streamIds) {
-      params.push([...options.streamIds]);
-      where += ` AND stream_id = ANY($${params.length}::text[])`;
-    }
-    for (const [field, value] of Object.entries(options.dataEquals ?? {})) {
-      params.push(field, value);
-      where += ` AND data -> $${params.length - 1}::text = to_jsonb($${params.length}::text)`;
-    }
-    if (options.eventTypes) {
-      params.push([...options.eventTypes]);
-      where += ` AND event_type = ANY($${params.length}::text[])`;
-    }
+    let where = 'global_position > $1' + eventFilterConditions(options, params);
     where += asOfCondition(options.asOf, params);
     const streamTypes = options.streamTypes && [...new Set(options.streamTypes)];
     if (!streamTypes || streamTypes.length === 1 || options.streamIds) {

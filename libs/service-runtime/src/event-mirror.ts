@@ -10,6 +10,7 @@ import type {
   RecordedEvent,
 } from '@isms/event-sourcing';
 import {
+  eventFilterConditions,
   PostgresSqlClient,
   RECORDED_AT_FORMAT,
   verifyRegisteredStreams,
@@ -402,7 +403,7 @@ export class PostgresEventMirror implements EventStore {
   }
 }
 
-/** The tenant, type, stream and data conditions of a read (each optional), with their parameters. */
+/** The tenant, stream-type, event-type, stream and data conditions of a read, with their parameters. */
 function typeConditions(
   options: Pick<
     ReadAllOptions,
@@ -410,26 +411,10 @@ function typeConditions(
   >,
   params: unknown[],
 ): string {
-  let where = '';
-  if (options.tenantId !== undefined) {
-    params.push(options.tenantId);
-    where += ` AND tenant_id = $${params.length}`;
-  }
+  let where = eventFilterConditions(options, params);
   if (options.streamTypes) {
     params.push([...options.streamTypes]);
     where += ` AND stream_type = ANY($${params.length}::text[])`;
-  }
-  if (options.eventTypes) {
-    params.push([...options.eventTypes]);
-    where += ` AND event_type = ANY($${params.length}::text[])`;
-  }
-  if (options.streamIds) {
-    params.push([...options.streamIds]);
-    where += ` AND stream_id = ANY($${params.length}::text[])`;
-  }
-  for (const [field, value] of Object.entries(options.dataEquals ?? {})) {
-    params.push(field, value);
-    where += ` AND data -> $${params.length - 1}::text = to_jsonb($${params.length}::text)`;
   }
   return where;
 }
