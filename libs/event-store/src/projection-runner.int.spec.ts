@@ -504,6 +504,43 @@ describe('ProjectionRunner', () => {
     }
   });
 
+  it('a checkpoint store failing at the end of the catch-up does not leave projections stuck: they go on alone and save later', async () => {
+    const type = streamType();
+    const saved = new InMemoryCheckpointStore();
+    let failingSaves = 4; // the group's saves at the end of its batch and when it lets go
+    const checkpoints = {
+      load: (id: string) => saved.load(id),
+      async save(id: string, position: number) {
+        if (failingSaves > 0) {
+          failingSaves -= 1;
+          throw new Error('checkpoint store unavailable');
+        }
+        await saved.save(id, position);
+      },
+    };
+    const errors: string[] = [];
+    const first = recordingProjection(`soa-lines-${type}`, type);
+    const second = recordingProjection(`soa-summary-${type}`, type);
+    const appended = await appendTo(type, 'soa-1', ['SoaEstablished', 'SoaLineAnswered']);
+    const projections = runner([first.projection, second.projection], {
+      checkpoints,
+      retry: { initialDelayMs: 10 },
+      onError: (_, context) => errors.push(context.projection),
+    });
+    await projections.start();
+    await projections.waitUntilCaughtUp(appended.lastGlobalPosition, 10_000);
+    expect(failingSaves).toBe(0);
+    expect(errors.length).toBeGreaterThanOrEqual(4);
+    for (const { projection } of [first, second]) {
+      expect(await saved.load(`spec:${projection.name}`)).toBeGreaterThanOrEqual(
+        appended.lastGlobalPosition,
+      );
+    }
+    // Delivered at least once: each event reached both read models.
+    expect(new Set(first.applied.map((e) => e.eventId)).size).toBe(2);
+    expect(new Set(second.applied.map((e) => e.eventId)).size).toBe(2);
+  });
+
   it('stop() lets the in-flight event finish and saves the checkpoint up to it', async () => {
     const type = streamType();
     const checkpoints = new InMemoryCheckpointStore();

@@ -667,8 +667,9 @@ interface CatchUpMember {
  * checkpoints are saved per batch. Failing applies are retried as in a projection's own loop
  * (meanwhile the others wait: in-memory read models of one process do not fail transiently), a
  * projection that fails for good or is stopped leaves the group, and at the head everyone goes on
- * alone, each tailing the store for news; so does everyone if reading the store fails. Reading ~1,000,000 events once instead of once per projection
- * (about 40 of them) is most of what a start-up of the embedded platform costs.
+ * alone, each tailing the store for news; so does everyone if reading the store fails. Reading
+ * ~1,000,000 events once instead of once per projection (about 40 of them) is most of what a
+ * start-up of the embedded platform costs.
  */
 class CatchUpGroup {
   private readonly members = new Set<CatchUpMember>();
@@ -751,10 +752,17 @@ class CatchUpGroup {
     return [...types];
   }
 
+  /** Never throws: a projection is always released (its own loop retries a failed save). */
   private async leave(member: CatchUpMember, goOn: boolean): Promise<void> {
     if (!this.members.delete(member)) return;
     try {
       await member.worker.reached(member.dispatched, false);
+    } catch (error) {
+      this.options.onError?.(error, {
+        projection: member.worker.name,
+        attempt: 1,
+        willRetry: true,
+      });
     } finally {
       member.release(goOn);
     }
