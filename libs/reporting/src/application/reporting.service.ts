@@ -101,8 +101,8 @@ export class ReportingService {
     const tenantId = this.tenantOf(principal);
     if (!asOf) return new ReportData(this.readStore, tenantId, this.clock.now());
     const past = this.separateHistory
-      ? await projectAsOf(REPORTING_PROJECTIONS, this.history, asOf)
-      : await this.projections.asOf(REPORTING_PROJECTION_NAMES, asOf);
+      ? await projectAsOf(REPORTING_PROJECTIONS, this.history, asOf, { tenantId })
+      : await this.projections.asOf(REPORTING_PROJECTION_NAMES, asOf, { tenantId });
     const now =
       'recordedAt' in asOf
         ? new Date(asOf.recordedAt)
