@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import mongoose from 'mongoose';
 import { guardKey } from '../document-rules.js';
-import { readStoreContract } from '../testing/index.js';
+import { mongoTestDatabase, readStoreContract } from '../testing/index.js';
 import type { MongoReadStoreSettings } from './mongo-read-store.js';
 import { MongoReadStore } from './mongo-read-store.js';
 import type { WriteToken } from './write-guards.js';
@@ -12,38 +12,11 @@ import { INCARNATION_FIELD, WRITE_TOKENS_COLLECTION, writeTokenId } from './writ
  * FerretDB 1.24 that `bash tools/infra/up.sh` starts (real MongoDB from infra/docker-compose
  * passes the same suite). Each run works in a database of its own, dropped at the end.
  */
-const url = process.env['MONGO_URL'] ?? 'mongodb://127.0.0.1:27017/isms?directConnection=true';
-const dbName = `isms_rs_test_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
-const opened: MongoReadStore[] = [];
+const database = mongoTestDatabase('isms_rs_test_');
+const { url, dbName } = database;
+const connect = (settings?: MongoReadStoreSettings) => database.connect(settings);
 
-async function connect(settings: MongoReadStoreSettings = {}): Promise<MongoReadStore> {
-  try {
-    const store = await MongoReadStore.connect({
-      url,
-      dbName,
-      serverSelectionTimeoutMs: 3_000,
-      ...settings,
-    });
-    opened.push(store);
-    return store;
-  } catch (error) {
-    throw new Error(
-      `${(error as Error).message}. Start the local servers with \`bash tools/infra/up.sh\` (or point MONGO_URL at a server).`,
-      { cause: error },
-    );
-  }
-}
-
-afterAll(async () => {
-  await Promise.all(opened.map((store) => store.close()));
-  const admin = mongoose.createConnection(url, { dbName, serverSelectionTimeoutMS: 3_000 });
-  try {
-    await admin.asPromise();
-    await admin.dropDatabase();
-  } finally {
-    await admin.close();
-  }
-}, 30_000);
+afterAll(() => database.drop(), 30_000);
 
 // The racing-writer tests spread their writers over a second store on its own connection, as a
 // second process would open it: on FerretDB that exercises the write tokens across processes.

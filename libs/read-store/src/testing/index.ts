@@ -1,1 +1,2 @@
 export * from './read-store.contract.js';
+export * from './mongo-test-database.js';
