@@ -10,7 +10,7 @@ import { createEmbeddedEventStore } from '@isms/event-store';
 import type { SqlEventStore } from '@isms/event-store';
 import { InMemoryReadStore } from '@isms/read-store';
 import type { ReadStore } from '@isms/read-store';
-import { handlesEvent, replayFilter } from './as-of-replay.js';
+import { handlesEvent, replayFilter } from '@isms/event-sourcing';
 import { projectAsOf } from './projections.js';
 import type { ProjectionFactory } from './projections.js';
 

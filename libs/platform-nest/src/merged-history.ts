@@ -1,7 +1,8 @@
 import type { AsOf, EventStore, Projection, RecordedEvent } from '@isms/event-sourcing';
 import { InMemoryReadStore } from '@isms/read-store';
 import type { ReadStore } from '@isms/read-store';
-import { EventCursor as Cursor, handlesEvent, replayFilter } from './as-of-replay.js';
+import { handlesEvent, replayFilter } from '@isms/event-sourcing';
+import { EventCursor as Cursor } from './as-of-replay.js';
 import type { AsOfReplayOptions } from './as-of-replay.js';
 
 /**
@@ -81,8 +82,7 @@ function before(a: RecordedEvent, aSource: string, b: RecordedEvent, bSource: st
  * `isOwn` says which stream types only this service records (the others are read from the mirror
  * too); a projection without a stream-type filter gets every own event and every kept foreign one.
  * Both sources are filtered like projectAsOf's store (replayFilter, and the tenant when given);
- * `options.narrow` is not applied (every handled event is replayed: the same answer, slower);
- * `options` may also be the batch size alone.
+ * `options.narrow` is not applied (every handled event is replayed: the same answer, slower).
  */
 export async function projectMergedAsOf(
   factories: readonly ((readStore: ReadStore) => Projection)[],
@@ -90,10 +90,9 @@ export async function projectMergedAsOf(
   foreign: ForeignEventHistory,
   asOf: AsOf,
   isOwn: (streamType: string) => boolean,
-  options: AsOfReplayOptions | number = {},
+  options: AsOfReplayOptions = {},
 ): Promise<ReadStore> {
-  const { batchSize = 2000, tenantId } =
-    typeof options === 'number' ? { batchSize: options, tenantId: undefined } : options;
+  const { batchSize = 2000, tenantId } = options;
   const readStore = new InMemoryReadStore();
   const projections = factories.map((factory) => factory(readStore));
   const { streamTypes, eventTypes } = replayFilter(projections);

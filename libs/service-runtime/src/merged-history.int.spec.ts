@@ -131,7 +131,9 @@ describe('asOf from a service’s own events merged with the foreign ones its mi
         applied.push(`${e.type}@${e.globalPosition}`);
       },
     });
-    await projectMergedAsOf([probe], controls, mirror.foreignHistory('controls'), asOf, isOwn, 2);
+    await projectMergedAsOf([probe], controls, mirror.foreignHistory('controls'), asOf, isOwn, {
+      batchSize: 2,
+    });
     return applied;
   }
 

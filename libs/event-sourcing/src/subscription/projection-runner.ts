@@ -3,6 +3,7 @@ import type { RecordedEvent } from '../envelope.js';
 import { isTransientFailure, ProjectionLedElsewhereError } from '../errors.js';
 import type { EventStore } from '../event-store.js';
 import type { ProjectionLeadership } from './leadership.js';
+import { handlesEvent, replayFilter } from './handles.js';
 import { tailEventStore } from './tail.js';
 
 /** A read model (or any checkpointed consumer, e.g. the Kafka relay) fed from the event store. */
@@ -321,19 +322,16 @@ class ProjectionWorker {
   private transitions: Promise<void> = Promise.resolve();
   private followTimer?: ReturnType<typeof setInterval>;
   private refreshing = false;
-  private readonly eventTypes?: ReadonlySet<string>;
   private readonly maxAttempts: number;
   private readonly initialDelayMs: number;
   private readonly maxDelayMs: number;
 
   constructor(
-    private readonly projection: Projection,
+    readonly projection: Projection,
     private readonly options: ProjectionRunnerOptions,
     private readonly changed: () => void,
   ) {
     this.checkpointId = (options.checkpointId ?? ((name) => `projection:${name}`))(projection.name);
-    const eventTypes = projection.handles?.eventTypes;
-    if (eventTypes) this.eventTypes = new Set(eventTypes);
     this.maxAttempts = options.retry?.maxAttempts ?? 3;
     this.initialDelayMs = options.retry?.initialDelayMs ?? 100;
     this.maxDelayMs = options.retry?.maxDelayMs ?? 5_000;
@@ -512,13 +510,7 @@ class ProjectionWorker {
 
   /** Whether the projection takes this event (its stream-type and event-type filters). */
   accepts(event: RecordedEvent): boolean {
-    const streamTypes = this.projection.handles?.streamTypes;
-    if (streamTypes && !streamTypes.includes(event.streamType)) return false;
-    return this.wants(event);
-  }
-
-  get streamTypes(): readonly string[] | undefined {
-    return this.projection.handles?.streamTypes;
+    return handlesEvent(this.projection, event);
   }
 
   /** Applies an event for the catch-up group, with the retries and failure rules of `run`. */
@@ -556,7 +548,7 @@ class ProjectionWorker {
           let applied = this.checkpoint;
           for (const event of batch.events) {
             if (signal.aborted) break; // stop between two events
-            if (this.wants(event)) {
+            if (this.accepts(event)) {
               const outcome = await this.applyWithRetry(event, signal);
               if (outcome !== 'applied') {
                 // Keep what was applied before the failed (or interrupted) event.
@@ -589,10 +581,6 @@ class ProjectionWorker {
         this.setState('catching-up');
       }
     }
-  }
-
-  private wants(event: RecordedEvent): boolean {
-    return !this.eventTypes || this.eventTypes.has(event.type);
   }
 
   private async applyWithRetry(
@@ -744,12 +732,7 @@ class CatchUpGroup {
 
   /** The stream types to read: all of them unless every member filters by stream type. */
   private streamTypes(): readonly string[] | undefined {
-    const types = new Set<string>();
-    for (const { worker } of this.members) {
-      if (!worker.streamTypes) return undefined;
-      for (const type of worker.streamTypes) types.add(type);
-    }
-    return [...types];
+    return replayFilter([...this.members].map((m) => m.worker.projection)).streamTypes;
   }
 
   /** Never throws: a projection is always released (its own loop retries a failed save). */
