@@ -29,3 +29,14 @@ export function eventFilterConditions(
   }
   return where;
 }
+
+/** An empty list of stream types, event types or streams selects nothing (not everything). */
+export function selectsNothing(
+  options: Pick<ReadAllOptions, 'streamTypes' | 'eventTypes' | 'streamIds'>,
+): boolean {
+  return (
+    options.streamTypes?.length === 0 ||
+    options.eventTypes?.length === 0 ||
+    options.streamIds?.length === 0
+  );
+}

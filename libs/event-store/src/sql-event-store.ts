@@ -33,7 +33,7 @@ import {
 import type { StoreVerification } from './stream-register-verification.js';
 import type { SqlClient } from './sql-client.js';
 import { asSqlError } from './sql-client.js';
-import { eventFilterConditions } from './read-filters.js';
+import { eventFilterConditions, selectsNothing } from './read-filters.js';
 
 export interface SqlEventStoreOptions {
   readonly clock?: Clock;
@@ -264,14 +264,7 @@ export class SqlEventStore implements EventStore {
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
     const maxBatch = this.options.maxBatchSize ?? DEFAULT_MAX_BATCH;
     const limit = Math.min(Math.max(Math.trunc(options.limit ?? DEFAULT_BATCH), 1), maxBatch);
-    // An empty list of stream types, event types or streams selects nothing (not everything).
-    if (
-      options.streamTypes?.length === 0 ||
-      options.eventTypes?.length === 0 ||
-      options.streamIds?.length === 0
-    ) {
-      return [];
-    }
+    if (selectsNothing(options)) return [];
     if (!options.asOf) {
       const fromMemory = this.recent?.read(options.afterPosition ?? 0, limit, options);
       if (fromMemory) return fromMemory.map((event) => this.upcast(event));

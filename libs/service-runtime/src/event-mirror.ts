@@ -11,6 +11,7 @@ import type {
 } from '@isms/event-sourcing';
 import {
   eventFilterConditions,
+  selectsNothing,
   PostgresSqlClient,
   RECORDED_AT_FORMAT,
   verifyRegisteredStreams,
@@ -246,13 +247,7 @@ export class PostgresEventMirror implements EventStore {
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
     const maxBatch = this.options.maxBatchSize ?? DEFAULT_MAX_BATCH;
     const limit = Math.min(Math.max(Math.trunc(options.limit ?? DEFAULT_BATCH), 1), maxBatch);
-    if (
-      options.streamTypes?.length === 0 ||
-      options.eventTypes?.length === 0 ||
-      options.streamIds?.length === 0
-    ) {
-      return [];
-    }
+    if (selectsNothing(options)) return [];
     const params: unknown[] = [options.afterPosition ?? 0];
     let where = 'mirror_position > $1' + typeConditions(options, params);
     where += asOfCondition(options.asOf, params);
@@ -298,7 +293,7 @@ export class PostgresEventMirror implements EventStore {
       readonly tenantId?: string;
     },
   ): Promise<RecordedEvent[]> {
-    if (options.streamTypes?.length === 0 || options.eventTypes?.length === 0) return [];
+    if (selectsNothing(options)) return [];
     const maxBatch = this.options.maxBatchSize ?? DEFAULT_MAX_BATCH;
     const limit = Math.min(Math.max(Math.trunc(options.limit), 1), maxBatch);
     const params: unknown[] = [source, options.afterPosition];
