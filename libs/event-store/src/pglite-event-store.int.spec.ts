@@ -122,3 +122,62 @@ describe('PGlite event store on disk', () => {
     }
   }, 60_000);
 });
+
+describe('PGlite sole writer: what it answers from memory', () => {
+  const metadata: EventMetadata = {
+    actor: { userId: 'user-ciso' },
+    correlationId: 'corr-memory',
+    occurredAt: '2026-01-01T00:00:00.000Z',
+  };
+  const event = (type: string, n: number) => ({ type, data: { n, tags: ['x'] }, metadata });
+
+  it('knows its head and the streams it read or wrote without a query, and gives copies', async () => {
+    const client = await PgliteSqlClient.open({ dataDir: 'memory' });
+    const store = await SqlEventStore.open(client, { soleWriter: true });
+    try {
+      const queries: string[] = [];
+      const query = client.query.bind(client);
+      client.query = (async (sql: string, params?: readonly unknown[]) => {
+        queries.push(sql);
+        return query(sql, params);
+      }) as typeof client.query;
+
+      expect(await store.readStream('risk-1')).toEqual([]); // a query: not known yet
+      const first = await store.append({
+        tenantId: 't1',
+        streamId: 'risk-1',
+        streamType: 'risk',
+        expectedRevision: 'no-stream',
+        events: [event('risk.Identified', 1), event('risk.Assessed', 2)],
+      });
+      const second = await store.append({
+        tenantId: 't1',
+        streamId: 'risk-1',
+        streamType: 'risk',
+        expectedRevision: 2,
+        events: [event('risk.Treated', 3)],
+      });
+      const before = queries.length;
+
+      const read = await store.readStream('risk-1');
+      expect(read).toEqual([...first.events, ...second.events]);
+      expect(await store.readStream('risk-1', { afterRevision: 2 })).toEqual(second.events);
+      expect(await store.headPosition()).toBe(second.lastGlobalPosition);
+      expect(queries.length).toBe(before); // all three from memory
+
+      // A copy per read: changing what was read changes nothing kept.
+      (read[0]!.data as { tags: string[] }).tags.push('changed');
+      expect((await store.readStream('risk-1'))[0]!.data).toEqual({ n: 1, tags: ['x'] });
+
+      // As of an instant, the store asks SQL (history is not kept in memory).
+      expect(await store.readStream('risk-1', { asOf: { globalPosition: 2 } })).toHaveLength(2);
+      expect(queries.length).toBe(before + 1);
+
+      // What SQL holds is the same as what memory answered.
+      const reopened = await SqlEventStore.open(client);
+      expect(await reopened.readStream('risk-1')).toEqual(await store.readStream('risk-1'));
+    } finally {
+      await store.close();
+    }
+  }, 60_000);
+});

@@ -34,6 +34,8 @@ import type { StoreVerification } from './stream-register-verification.js';
 import type { SqlClient } from './sql-client.js';
 import { asSqlError } from './sql-client.js';
 import { eventFilterConditions, selectsNothing } from './read-filters.js';
+import { RecentStreams, unkeep } from './recent-streams.js';
+import type { KeptEvent } from './recent-streams.js';
 
 export interface SqlEventStoreOptions {
   readonly clock?: Clock;
@@ -122,6 +124,8 @@ export class SqlEventStore implements EventStore {
   private closed = false;
   /** The events this process appended since it opened the store, while it is the only writer. */
   private recent?: RecentEvents;
+  /** Whole streams this process read or wrote lately, while it is the only writer. */
+  private recentStreams?: RecentStreams;
 
   private constructor(
     private readonly client: SqlClient,
@@ -146,7 +150,10 @@ export class SqlEventStore implements EventStore {
     if (client.engine === 'pglite') await store.analyzeAtStart();
     // Every event after the head seen now will be appended through this object: tails can
     // read them from memory.
-    if (options.soleWriter) store.recent = new RecentEvents(await store.headPosition());
+    if (options.soleWriter) {
+      store.recent = new RecentEvents(await store.headPosition());
+      store.recentStreams = new RecentStreams();
+    }
     return store;
   }
 
@@ -197,9 +204,18 @@ export class SqlEventStore implements EventStore {
         const outcome = await this.appender.submit({ request, events: prepared, head });
         if (outcome.kind === 'appended') {
           recorded = outcome.events;
-          this.recent?.add(outcome.events, prepared);
+          if (this.recent) {
+            const kept = outcome.events.map((event, i) => ({
+              event,
+              dataJson: prepared[i]!.dataJson,
+              metadataJson: prepared[i]!.metadataJson,
+            }));
+            this.recent.add(kept);
+            this.recentStreams?.appended(streamId, kept);
+          }
         } else if (outcome.kind === 'stale') {
           this.knownStreams.delete(streamId);
+          this.recentStreams?.forget(streamId);
           const definite =
             expectedRevision === 'no-stream' ||
             (typeof expectedRevision === 'number' && outcome.revision !== expectedRevision);
@@ -212,6 +228,7 @@ export class SqlEventStore implements EventStore {
         // 'clock': the appender now knows the later instant; go again.
       }
     } catch (error) {
+      this.recentStreams?.forget(streamId);
       throw await this.translateAppendError(error, request);
     }
     const last = recorded[recorded.length - 1]!;
@@ -238,15 +255,42 @@ export class SqlEventStore implements EventStore {
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
-    const params: unknown[] = [streamId, options.afterRevision ?? 0];
-    const asOf = asOfCondition(options.asOf, params);
-    const rows = await this.client.query<EventRow>(
-      `SELECT ${EVENT_COLUMNS} FROM isms_events
-       WHERE stream_id = $1 AND stream_revision > $2${asOf}
-       ORDER BY stream_revision`,
-      params,
-    );
+    const afterRevision = options.afterRevision ?? 0;
+    // The sole writer answers a stream it knows in full from memory (a command loads the
+    // stream it decides on, often one it has just read or written).
+    const recentStreams = options.asOf ? undefined : this.recentStreams;
+    const kept = recentStreams?.get(streamId);
+    if (kept) {
+      return kept
+        .filter((entry) => entry.event.streamRevision > afterRevision)
+        .map((entry) => this.upcast(unkeep(entry)));
+    }
+    const whole = recentStreams !== undefined && afterRevision === 0;
+    if (whole) recentStreams.readStarted(streamId);
+    let rows: EventRow[] | undefined;
+    try {
+      const params: unknown[] = [streamId, afterRevision];
+      const asOf = asOfCondition(options.asOf, params);
+      rows = await this.client.query<EventRow>(
+        `SELECT ${EVENT_COLUMNS} FROM isms_events
+         WHERE stream_id = $1 AND stream_revision > $2${asOf}
+         ORDER BY stream_revision`,
+        params,
+      );
+    } finally {
+      if (whole && !rows) recentStreams.readDone(streamId, undefined);
+    }
     const events = rows.map(toRecordedEvent);
+    if (whole) {
+      recentStreams.readDone(
+        streamId,
+        rows.map((row, i) => ({
+          event: events[i]!,
+          dataJson: row.data,
+          metadataJson: row.metadata,
+        })),
+      );
+    }
     const last = events[events.length - 1];
     if (last && !options.asOf) {
       // A command handler reads the stream, then appends to it: that append need not read again.
@@ -323,6 +367,9 @@ export class SqlEventStore implements EventStore {
   }
 
   async headPosition(): Promise<number> {
+    // The sole writer appended (and saw committed) every event after its opening head, so it
+    // knows the head without a query: every projection tail asks for it after each append.
+    if (this.recent && !this.closed) return this.recent.head;
     const [row] = await this.client.query<{ head: string | number | null }>(
       'SELECT max(global_position) AS head FROM isms_events',
     );
@@ -618,7 +665,7 @@ function hasFields(data: unknown, fields: readonly (readonly [string, string])[]
  */
 class RecentEvents {
   private static readonly CAPACITY = 20_000;
-  private readonly entries: { event: RecordedEvent; dataJson: string; metadataJson: string }[] = [];
+  private readonly entries: KeptEvent[] = [];
   /** Position of entries[0]; every position from `first` to `last` is kept. */
   private first: number;
 
@@ -626,15 +673,13 @@ class RecentEvents {
     this.first = last + 1;
   }
 
-  add(events: readonly RecordedEvent[], prepared: readonly PreparedEvent[]): void {
-    events.forEach((event, i) => {
-      const index = event.globalPosition - this.first;
-      this.entries[index] = {
-        event,
-        dataJson: prepared[i]!.dataJson,
-        metadataJson: prepared[i]!.metadataJson,
-      };
-    });
+  /** The last position of the gapless run of committed events known here. */
+  get head(): number {
+    return this.last;
+  }
+
+  add(events: readonly KeptEvent[]): void {
+    for (const entry of events) this.entries[entry.event.globalPosition - this.first] = entry;
     // Appends of one group may settle out of order: `last` only moves over a gapless run.
     while (this.entries[this.last + 1 - this.first] !== undefined) this.last += 1;
     const excess = this.last - this.first + 1 - RecentEvents.CAPACITY;

@@ -216,12 +216,23 @@ async function trackRisk(links: ReadCollection<PolicyLink>, event: RecordedEvent
 export class AcceptancePolicyCommands {
   private readonly logger = new Logger('RiskAcceptancePolicy');
 
+  /**
+   * The causes risks already reflect (`riskId sourceEventId` of every recorded
+   * RiskAcceptanceMarkedStale), read from the log once, the first time the policy flags. When
+   * the policy replays the history (at every start of the embedded platform) it meets every
+   * past cause again; the risk's decider refuses a cause the risk already reflects, but asking
+   * it costs a read of the risk's stream per cause. Markers are never removed, so a set read
+   * earlier is never wrong, only incomplete (then the decider answers).
+   */
+  private reflected?: Promise<Set<string>>;
+
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   readonly flag: StaleFlagger = async (tenantId, riskId, cause, source) => {
+    if ((await this.reflectedCauses()).has(reflectedCause(riskId, cause.sourceEventId))) return;
     try {
       await handleCommand(
         this.store,
@@ -248,4 +259,37 @@ export class AcceptancePolicyCommands {
       this.logger.warn({ msg: 'acceptance policy skipped a risk', riskId, rule: error.rule });
     }
   };
+
+  private reflectedCauses(): Promise<Set<string>> {
+    this.reflected ??= this.readReflectedCauses().catch((error: unknown) => {
+      this.reflected = undefined; // the store may be back next time: the projection retries
+      throw error;
+    });
+    return this.reflected;
+  }
+
+  private async readReflectedCauses(): Promise<Set<string>> {
+    const causes = new Set<string>();
+    for (let after = 0; ; ) {
+      const batch = await this.store.readAll({
+        afterPosition: after,
+        limit: 5_000,
+        streamTypes: [RiskStreamTypes.Risk],
+        eventTypes: [RiskEventTypes.RiskAcceptanceMarkedStale],
+      });
+      if (batch.length === 0) return causes;
+      for (const event of batch) {
+        if (!isRiskEvent(event) || event.type !== RiskEventTypes.RiskAcceptanceMarkedStale) continue;
+        const { cause } = event.data;
+        if (cause.kind !== 'material-change') {
+          causes.add(reflectedCause(event.streamId, cause.sourceEventId));
+        }
+      }
+      after = batch[batch.length - 1]!.globalPosition;
+    }
+  }
+}
+
+function reflectedCause(riskId: string, sourceEventId: string): string {
+  return `${riskId} ${sourceEventId}`;
 }
