@@ -270,7 +270,7 @@ export class AcceptancePolicyCommands {
 
   private async readReflectedCauses(): Promise<Set<string>> {
     const causes = new Set<string>();
-    for (let after = 0; ; ) {
+    for (let after = 0; ;) {
       const batch = await this.store.readAll({
         afterPosition: after,
         limit: 5_000,
@@ -279,7 +279,8 @@ export class AcceptancePolicyCommands {
       });
       if (batch.length === 0) return causes;
       for (const event of batch) {
-        if (!isRiskEvent(event) || event.type !== RiskEventTypes.RiskAcceptanceMarkedStale) continue;
+        if (!isRiskEvent(event) || event.type !== RiskEventTypes.RiskAcceptanceMarkedStale)
+          continue;
         const { cause } = event.data;
         if (cause.kind !== 'material-change') {
           causes.add(reflectedCause(event.streamId, cause.sourceEventId));

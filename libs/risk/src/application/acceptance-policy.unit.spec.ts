@@ -1,4 +1,5 @@
-import type { RecordedEvent } from '@isms/event-sourcing';
+import { ManualClock } from '@isms/event-sourcing';
+import type { EventStore, ReadAllOptions, RecordedEvent } from '@isms/event-sourcing';
 import type { StaleCause } from '@isms/contracts';
 import {
   ControlsEventTypes,
@@ -7,7 +8,7 @@ import {
 } from '@isms/contracts';
 import { InMemoryReadStore } from '@isms/read-store';
 import { recorded } from '../testing/recorded.js';
-import { acceptancePolicyProjection } from './acceptance-policy.js';
+import { AcceptancePolicyCommands, acceptancePolicyProjection } from './acceptance-policy.js';
 
 type Flagged = { tenantId: string; riskId: string; cause: StaleCause; sourceEventId: string };
 
@@ -245,6 +246,68 @@ describe('acceptance policy (process manager)', () => {
           summary: 'Version 2 of the ISMS scope was approved: Lyon added',
         },
       },
+    ]);
+  });
+});
+
+describe('AcceptancePolicyCommands (the policy’s flags, issued as the risk’s command)', () => {
+  const cause = (sourceEventId: string): Exclude<StaleCause, { kind: 'material-change' }> => ({
+    kind: 'control-found-ineffective',
+    control: { catalogueId: 'iso27001-2022', controlId: '8.13' },
+    result: 'not-effective',
+    sourceEventId,
+    summary: 'Control 8.13 was tested not-effective',
+  });
+  const markedFor = (riskId: string, sourceEventId: string) =>
+    recorded(risk(riskId), 5, {
+      type: T.RiskAcceptanceMarkedStale,
+      data: { ...markedStale(riskId).data, cause: cause(sourceEventId) },
+    });
+
+  function commands(log: RecordedEvent[]) {
+    const reads: string[] = [];
+    const readAlls: ReadAllOptions[] = [];
+    const store = {
+      async readAll(options: ReadAllOptions = {}) {
+        readAlls.push(options);
+        return log.filter(
+          (e) =>
+            e.globalPosition > (options.afterPosition ?? 0) &&
+            (!options.eventTypes || options.eventTypes.includes(e.type)),
+        );
+      },
+      async readStream(streamId: string) {
+        reads.push(streamId);
+        return []; // no such risk: the decider refuses, the policy logs and goes on
+      },
+      async append() {
+        throw new Error('nothing to append in these cases');
+      },
+    } as unknown as EventStore;
+    const policy = new AcceptancePolicyCommands(store, new ManualClock('2026-06-01T00:00:00Z'));
+    return { policy, reads, readAlls };
+  }
+
+  it('does not ask a risk about a cause it already reflects (read once from the log), and asks about the others', async () => {
+    const log = [markedFor('risk-1', 'evt-cause-1'), markedFor('risk-2', 'evt-cause-2')];
+    const { policy, reads, readAlls } = commands(log);
+    const source = recorded({ streamId: 'plan-1', streamType: 'control-test-plan' }, 1, {
+      type: ControlsEventTypes.ControlTestResultRecorded,
+      data: {},
+    });
+
+    await policy.flag('tenant-a', 'risk-1', cause('evt-cause-1'), source);
+    await policy.flag('tenant-a', 'risk-2', cause('evt-cause-2'), source);
+    expect(reads).toEqual([]); // both already reflected: no stream read
+
+    await policy.flag('tenant-a', 'risk-1', cause('evt-cause-3'), source); // a new cause
+    await policy.flag('tenant-a', 'risk-3', cause('evt-cause-1'), source); // another risk
+    expect(reads).toEqual(['risk-1', 'risk-3']);
+
+    // The log was read once, for the markers only, page after page until an empty one.
+    expect(readAlls.map((o) => o.eventTypes)).toEqual([
+      [T.RiskAcceptanceMarkedStale],
+      [T.RiskAcceptanceMarkedStale],
     ]);
   });
 });
