@@ -253,6 +253,19 @@ export type WritePlan =
       readonly next: StoredDocument<Record<string, unknown>>;
     };
 
+export function assertUpsertRevision(revision: number | undefined): void {
+  if (revision !== undefined && !(Number.isSafeInteger(revision) && revision >= 1)) {
+    throw new RangeError(`upsert revision must be an integer ≥ 1, got ${revision}`);
+  }
+}
+
+export function assertStreamPosition(position: StreamPosition): void {
+  const { streamRevision } = position;
+  if (!(Number.isSafeInteger(streamRevision) && streamRevision >= 1)) {
+    throw new RangeError(`streamRevision must be an integer ≥ 1, got ${streamRevision}`);
+  }
+}
+
 export function planUpsert(
   id: string,
   current: StoredDocument<object> | undefined,
@@ -260,9 +273,7 @@ export function planUpsert(
   options: UpsertOptions = {},
 ): WritePlan {
   const revision = options.revision;
-  if (revision !== undefined && !(Number.isSafeInteger(revision) && revision >= 1)) {
-    throw new RangeError(`upsert revision must be an integer ≥ 1, got ${revision}`);
-  }
+  assertUpsertRevision(revision);
   if (revision !== undefined && (current?._revision ?? 0) >= revision) {
     return { action: 'skip', outcome: 'stale' };
   }
@@ -282,10 +293,8 @@ export function planApplyEvent<T extends object>(
   mutate: (current: StoredDocument<T> | undefined) => T | undefined,
 ): WritePlan {
   assertDocumentId(id);
+  assertStreamPosition(position);
   const { streamId, streamRevision } = position;
-  if (!(Number.isSafeInteger(streamRevision) && streamRevision >= 1)) {
-    throw new RangeError(`streamRevision must be an integer ≥ 1, got ${streamRevision}`);
-  }
   const key = guardKey(streamId);
   if (lastAppliedRevision(current, streamId) >= streamRevision) {
     return { action: 'skip', outcome: 'stale' };

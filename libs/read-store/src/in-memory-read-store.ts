@@ -4,10 +4,12 @@ import {
   assertCollectionName,
   assertDocumentId,
   assertFindOptions,
+  assertStreamPosition,
   assertSupportedFilter,
   copyDocument,
-  planApplyEvent,
+  guardKey,
   planUpsert,
+  storableBody,
   totalSort,
 } from './document-rules.js';
 import type { WritePlan } from './document-rules.js';
@@ -24,6 +26,43 @@ import type {
 } from './read-store.js';
 
 type Stored = StoredDocument<Record<string, unknown>>;
+
+/**
+ * The applyEvent guards of stored documents (encoded stream id → last revision applied), kept
+ * beside them rather than in them: a roll-up fed by thousands of streams (an org unit's risk
+ * counters) would otherwise copy thousands of guards at every event. A stored document is never
+ * changed in place, so its guards are found by the document itself; a write moves them to the
+ * new version (an upsert, which replaces the whole document, leaves them behind, as the other
+ * adapters do), and they go with it when it is deleted or replaced.
+ */
+const guardsOf = new WeakMap<Stored, Map<string, number>>();
+
+/** A copy of a stored document with its guards as `_streams` (when it has any and `withGuards`). */
+function copyStored(stored: Stored, withGuards = true): Stored {
+  const copy = copyDocument(stored);
+  const guards = withGuards ? guardsOf.get(stored) : undefined;
+  if (guards) (copy as Record<string, unknown>)['_streams'] = Object.fromEntries(guards);
+  return copy;
+}
+
+/** Whether a projection keeps `_streams` (an exclusion without `_streams: 0`, or an inclusion of it). */
+function projectionKeepsGuards(projection: Readonly<Record<string, 0 | 1>>): boolean {
+  const fields = Object.entries(projection).filter(([field]) => field !== '_id');
+  if (fields.some(([, flag]) => flag === 1)) return projection['_streams'] === 1;
+  return projection['_streams'] !== 0;
+}
+
+/** Whether a filter reads `_streams` (then it is tested on documents with their guards). */
+function readsGuards(filter: Readonly<Record<string, unknown>>): boolean {
+  for (const [key, condition] of Object.entries(filter)) {
+    if (key === '$and' || key === '$or') {
+      if ((condition as Record<string, unknown>[]).some(readsGuards)) return true;
+    } else if (key === '_streams' || key.startsWith('_streams.')) {
+      return true;
+    }
+  }
+  return false;
+}
 /** Document ids by indexed value (`s:` strings, `n:` numbers, `b:` booleans). */
 type FieldIndex = Map<string, Set<string>>;
 
@@ -182,7 +221,7 @@ class InMemoryCollection<T extends object> implements ReadCollection<T> {
   async get(id: string): Promise<StoredDocument<T> | undefined> {
     assertDocumentId(id);
     const document = this.store.documents(this.name, false)?.get(id);
-    return document === undefined ? undefined : (copyDocument(document) as StoredDocument<T>);
+    return document === undefined ? undefined : (copyStored(document) as StoredDocument<T>);
   }
 
   async find(filter: Filter = {}, options: FindOptions = {}): Promise<StoredDocument<T>[]> {
@@ -203,9 +242,16 @@ class InMemoryCollection<T extends object> implements ReadCollection<T> {
     }
     // Project after sorting and paging, so a sort key may be projected away.
     if (options.projection && Object.keys(options.projection).length > 0) {
-      page = mingoFind(page, {}, options.projection as AnyObject).all();
+      const keepGuards = projectionKeepsGuards(options.projection);
+      const projected = mingoFind(page, {}, options.projection as AnyObject).all();
+      return projected.map((document, index) => {
+        const copy = copyDocument(document) as Record<string, unknown>;
+        const guards = keepGuards ? guardsOf.get(page[index] as Stored) : undefined;
+        if (guards) copy['_streams'] = Object.fromEntries(guards);
+        return copy as StoredDocument<T>;
+      });
     }
-    return page.map((document) => copyDocument(document) as StoredDocument<T>);
+    return page.map((document) => copyStored(document as Stored) as StoredDocument<T>);
   }
 
   async count(filter: Filter = {}): Promise<number> {
@@ -222,9 +268,33 @@ class InMemoryCollection<T extends object> implements ReadCollection<T> {
     position: StreamPosition,
     mutate: (current: StoredDocument<T> | undefined) => T | undefined,
   ): Promise<WriteResult<T>> {
+    assertDocumentId(id);
+    assertStreamPosition(position);
     const documents = this.store.documents(this.name, true)!;
-    const current = documents.get(id) as StoredDocument<T> | undefined;
-    return this.execute(documents, id, planApplyEvent(id, current, position, mutate));
+    const current = documents.get(id);
+    const key = guardKey(position.streamId);
+    const guards = current === undefined ? undefined : guardsOf.get(current);
+    if ((guards?.get(key) ?? 0) >= position.streamRevision) return result<T>('stale', current);
+    // mutate gets a copy without the guards: they are the store's business (see guardsOf).
+    const body = mutate(
+      current === undefined ? undefined : (copyStored(current, false) as StoredDocument<T>),
+    );
+    if (body === undefined) return result<T>('unchanged', current);
+    const next: Stored = {
+      ...storableBody(id, body),
+      _id: id,
+      _version: (current?._version ?? 0) + 1,
+      ...(current?._revision !== undefined ? { _revision: current._revision } : {}),
+    };
+    // The guards move to the new version (the old one is gone): one entry set, none copied.
+    const moved = guards ?? new Map<string, number>();
+    moved.set(key, position.streamRevision);
+    guardsOf.set(next, moved);
+    return this.execute(documents, id, {
+      action: 'write',
+      expectedVersion: current?._version,
+      next,
+    });
   }
 
   async delete(id: string): Promise<boolean> {
@@ -273,9 +343,11 @@ class InMemoryCollection<T extends object> implements ReadCollection<T> {
       sets.push(ids);
     }
     const query = Object.keys(rest).length > 0 ? new Query(rest as AnyObject, {}) : undefined;
+    const withGuards = query !== undefined && readsGuards(rest);
+    const test = (document: Stored) => query!.test(withGuards ? copyStored(document) : document);
     if (sets.length === 0) {
       const all = [...documents.values()];
-      return query ? all.filter((document) => query.test(document)) : all;
+      return query ? all.filter(test) : all;
     }
     sets.sort((a, b) => a.size - b.size);
     const [smallest, ...others] = sets;
@@ -283,7 +355,7 @@ class InMemoryCollection<T extends object> implements ReadCollection<T> {
     for (const id of smallest!) {
       if (!others.every((ids) => ids.has(id))) continue;
       const document = documents.get(id);
-      if (document !== undefined && (!query || query.test(document))) matches.push(document);
+      if (document !== undefined && (!query || test(document))) matches.push(document);
     }
     return matches;
   }
@@ -308,7 +380,7 @@ function result<T>(outcome: WriteResult<T>['outcome'], stored: Stored | undefine
     outcome,
     get document() {
       if (stored === undefined) return undefined;
-      return (copy ??= copyDocument(stored) as StoredDocument<T>);
+      return (copy ??= copyStored(stored) as StoredDocument<T>);
     },
   };
 }

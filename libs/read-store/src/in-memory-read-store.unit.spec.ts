@@ -80,3 +80,95 @@ describe('InMemoryReadStore specifics', () => {
     expect(await ids({ scopeId: 'scope-1' })).toEqual(['risk-1']);
   });
 });
+
+describe('InMemoryReadStore: documents with sub-documents, Dates and guards', () => {
+  type Entry = {
+    title: string;
+    rank: number;
+    tags: string[];
+    reviewedAt: Date;
+    owner: { id: string; since: Date; history: { at: Date; by: string }[] };
+    mixed: (string | { code: string })[];
+    empty: Record<string, never>;
+  };
+  const entry = (n: number): Entry => ({
+    title: `risk ${n}`,
+    rank: n % 3,
+    tags: [`t${n % 2}`, 'all'],
+    reviewedAt: new Date(Date.UTC(2026, 0, n + 1)),
+    owner: {
+      id: `p${n % 4}`,
+      since: new Date(Date.UTC(2025, n, 1)),
+      history: [{ at: new Date(Date.UTC(2024, 0, n + 1)), by: `p${n}` }],
+    },
+    mixed: [`m${n % 2}`, { code: `c${n}` }],
+    empty: {},
+  });
+
+  it('gives back every field as written, in its order, Dates at any depth as Dates', async () => {
+    const register = new InMemoryReadStore().collection<Entry>('register');
+    await register.upsert('r1', entry(1));
+    const stored = await register.get('r1');
+    expect(stored).toEqual({ ...entry(1), _id: 'r1', _version: 1 });
+    expect(Object.keys(stored!)).toEqual([...Object.keys(entry(1)), '_id', '_version']);
+    expect(stored!.owner.since).toBeInstanceOf(Date);
+    expect(stored!.owner.history[0]!.at).toBeInstanceOf(Date);
+    expect(stored!.reviewedAt).toBeInstanceOf(Date);
+  });
+
+  it('queries, sorts and indexes sub-document fields and mixed arrays', async () => {
+    const register = new InMemoryReadStore().collection<Entry>('register');
+    const all = Array.from({ length: 12 }, (_, n) => ({ ...entry(n), _id: `r${n}` }));
+    for (const { _id, ...body } of all) await register.upsert(_id, body);
+    const ids = async (filter: Record<string, unknown>, sort?: Record<string, 1 | -1>) =>
+      (await register.find(filter, sort ? { sort } : {})).map((d) => d._id);
+
+    expect(await ids({ 'owner.id': 'p1' })).toEqual(['r1', 'r5', 'r9']);
+    expect(await ids({ owner: { $exists: true }, rank: 2 })).toEqual(['r11', 'r2', 'r5', 'r8']);
+    expect(await ids({ 'owner.since': { $lt: new Date(Date.UTC(2025, 2, 1)) } })).toEqual([
+      'r0',
+      'r1',
+    ]);
+    expect(await ids({ 'owner.history.by': 'p3' })).toEqual(['r3']);
+    // An array of scalars and sub-documents: equality through the index finds the scalars.
+    expect(await ids({ mixed: 'm1' })).toEqual(['r1', 'r11', 'r3', 'r5', 'r7', 'r9']);
+    expect(await ids({ 'mixed.code': 'c4' })).toEqual(['r4']);
+    // Sorted by a nested field, and by a flat one.
+    expect(await ids({ rank: 0 }, { 'owner.since': -1 })).toEqual(['r9', 'r6', 'r3', 'r0']);
+    expect(await ids({ tags: 't0' }, { reviewedAt: -1 })).toEqual([
+      'r10',
+      'r8',
+      'r6',
+      'r4',
+      'r2',
+      'r0',
+    ]);
+    const [projected] = await register.find({ _id: 'r4' }, { projection: { owner: 1 } });
+    expect(projected).toEqual({ _id: 'r4', owner: entry(4).owner });
+  });
+
+  it('keeps applyEvent guards beside the document: read as _streams, not given to mutate', async () => {
+    const totals = new InMemoryReadStore().collection<{ total: number }>('totals');
+    const seen: unknown[] = [];
+    for (const streamId of ['risk-1', 'risk-2', 'risk-1']) {
+      await totals.applyEvent('group', { streamId, streamRevision: 1 }, (current) => {
+        seen.push(current && '_streams' in current);
+        return { total: (current?.total ?? 0) + 1 };
+      });
+    }
+    expect(seen).toEqual([undefined, false]); // the third was stale: not called
+    expect(await totals.get('group')).toEqual({
+      total: 2,
+      _id: 'group',
+      _version: 2,
+      _streams: { 'risk-1': 1, 'risk-2': 1 },
+    });
+    expect((await totals.find({}, { projection: { _streams: 0 } }))[0]).not.toHaveProperty(
+      '_streams',
+    );
+    expect((await totals.find({ '_streams.risk-2': 1 })).map((d) => d._id)).toEqual(['group']);
+    // A whole-document write replaces the guards, as with MongoDB.
+    await totals.upsert('group', { total: 0 });
+    expect(await totals.get('group')).not.toHaveProperty('_streams');
+  });
+});
