@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID, webcrypto } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { SignJWT, createRemoteJWKSet, errors, jwtVerify } from 'jose';
@@ -90,6 +90,9 @@ function rejection(error: unknown): TokenRejectedError {
  * data directory. Issues and verifies.
  */
 export class HmacTokenAuthority implements TokenVerifier, TokenIssuer {
+  /** The secret imported once as an HMAC key (given as bytes, jose imports it at every call). */
+  private key?: Promise<webcrypto.CryptoKey>;
+
   constructor(
     private readonly secret: Uint8Array,
     private readonly audience: TokenAudience = DEFAULT_TOKEN_AUDIENCE,
@@ -113,13 +116,13 @@ export class HmacTokenAuthority implements TokenVerifier, TokenIssuer {
       .setIssuedAt(now)
       .setExpirationTime(now + ttl)
       .setJti(tokenId)
-      .sign(this.secret);
+      .sign(await this.hmacKey());
     return { token, tokenId, expiresAt: new Date((now + ttl) * 1000).toISOString() };
   }
 
   async verify(token: string): Promise<VerifiedToken> {
     try {
-      const { payload } = await jwtVerify(token, this.secret, {
+      const { payload } = await jwtVerify(token, await this.hmacKey(), {
         algorithms: ['HS256'],
         issuer: this.audience.issuer,
         audience: this.audience.audience,
@@ -130,6 +133,17 @@ export class HmacTokenAuthority implements TokenVerifier, TokenIssuer {
     } catch (error) {
       throw rejection(error);
     }
+  }
+
+  private hmacKey(): Promise<webcrypto.CryptoKey> {
+    this.key ??= webcrypto.subtle.importKey(
+      'raw',
+      this.secret,
+      { name: 'HMAC', hash: 'SHA-256' },
+      false,
+      ['sign', 'verify'],
+    );
+    return this.key;
   }
 }
 
