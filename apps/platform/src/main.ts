@@ -2,6 +2,7 @@ import { createJsonLogger, JsonNestLogger } from '@isms/platform-nest';
 import { createPlatformApp } from './app.js';
 import { loadPlatformConfig } from './config.js';
 import { firstStartInstructions, prepareFirstStart } from './first-start.js';
+import { compactHeapAfterRebuild } from './heap-after-rebuild.js';
 
 async function bootstrap(): Promise<void> {
   const config = loadPlatformConfig(process.env);
@@ -18,6 +19,22 @@ async function bootstrap(): Promise<void> {
   );
   const instructions = firstStart && firstStartInstructions(firstStart, base);
   if (instructions) process.stdout.write(`${instructions}\n`);
+  compactHeapAfterRebuild(app).then(
+    (done) => {
+      if (!done) return;
+      const mb = (bytes: number) => Math.round(bytes / 2 ** 20);
+      log.info(
+        {
+          heapUsedBeforeMiB: mb(done.heapUsedBeforeBytes),
+          heapUsedAfterMiB: mb(done.heapUsedAfterBytes),
+          pauseMs: done.pauseMs,
+        },
+        'read models caught up with the history; heap compacted once',
+      );
+    },
+    (error: unknown) =>
+      log.warn({ error: error instanceof Error ? error.message : String(error) }, 'no compaction'),
+  );
 }
 
 bootstrap().catch((error: unknown) => {

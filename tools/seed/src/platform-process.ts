@@ -61,6 +61,7 @@ export async function startPlatform(options: StartOptions): Promise<PlatformProc
       // heap, and a larger young generation collects the copies of read-model documents cheaply.
       '--max-old-space-size=8192',
       '--max-semi-space-size=64',
+      '--expose-gc',
       ...(options.nodeFlags ?? []),
       '--import',
       '@swc-node/register/esm-register',
