@@ -4,6 +4,9 @@
  *   npm run seed -- --data-dir /tmp/isms-scale-1m            # ~1,000,000 events, once
  *   npm run bench:scale -- --data-dir /tmp/isms-scale-1m [--rate 200] [--seconds 30]
  *                          [--report-samples 30] [--asof-samples 5] [--copy]
+ *                          [--settle-seconds 0] [--warmup-seconds 3]
+ *                          [--skip report,commands,asof] [--cpu-prof]
+ *                          [--node-flags '--trace-gc'] [--platform-log platform.log]
  *
  * The platform runs as it does with `npm start` (apps/platform/src/main.ts, from source, PGlite
  * event store, in-memory read models rebuilt at start) in a child process; this process drives
@@ -15,13 +18,14 @@
  * 3. command latency, open loop at --rate commands/s for --seconds: half identify a risk
  *    (`POST /api/risk/risks`), half assess the inherent risk of one identified earlier in the
  *    run; latency counts from the instant the command was due (not when it was sent), so a
- *    platform that falls behind shows it;
+ *    platform that falls behind shows it; the first --warmup-seconds (default 3) run the same
+ *    way but are not counted;
  * 4. SoA `asOf` reconstruction (`GET /api/scopes/{scopeId}/soa?asOf=…`) of one subsidiary at a
  *    past instant (last: it is the slowest).
  * The commands append to the data directory: with --copy the bench works on a copy (made
  * first, removed at the end) so the seeded data set stays as it was.
  */
-import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -42,6 +46,10 @@ const { values: args } = parseArgs({
     copy: { type: 'boolean', default: false },
     'cpu-prof': { type: 'boolean', default: false },
     skip: { type: 'string', default: '' },
+    'settle-seconds': { type: 'string', default: '0' },
+    'warmup-seconds': { type: 'string', default: '3' },
+    'node-flags': { type: 'string', default: '' },
+    'platform-log': { type: 'string' },
   },
 });
 const RATE = Math.min(Math.max(Number(args.rate), 1), 2000);
@@ -49,6 +57,9 @@ const SECONDS = Math.min(Math.max(Number(args.seconds), 1), 600);
 const REPORT_SAMPLES = Math.min(Math.max(Number(args['report-samples']), 1), 1000);
 const ASOF_SAMPLES = Math.min(Math.max(Number(args['asof-samples']), 1), 100);
 const SKIP = new Set(args.skip.split(',').filter(Boolean));
+const platformLog = args['platform-log'] && resolve(args['platform-log']);
+const WARMUP_SECONDS = Math.min(Math.max(Number(args['warmup-seconds']), 0), 60);
+const SETTLE_SECONDS = Math.min(Math.max(Number(args['settle-seconds']), 0), 600);
 
 interface Percentiles {
   n: number;
@@ -119,8 +130,12 @@ async function main(): Promise<void> {
   const platform = await startPlatform({
     dataDir,
     timeoutMs: 1_800_000,
-    ...(args['cpu-prof'] ? { nodeFlags: ['--cpu-prof', `--cpu-prof-dir=${profDir}`] } : {}),
+    nodeFlags: [
+      ...(args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : []),
+      ...args['node-flags'].split(' ').filter(Boolean),
+    ],
     log: (line) => {
+      if (platformLog) appendFileSync(platformLog, line);
       if (/error|fail/i.test(line)) process.stderr.write(`[platform] ${line}`);
     },
   });
@@ -144,6 +159,11 @@ async function main(): Promise<void> {
     console.error(JSON.stringify(results['startup']));
 
     const cisoToken = await platform.token(manifest.tenantId, manifest.groupCisoPersonId);
+    if (SETTLE_SECONDS > 0) {
+      // Measure a platform that has been up a while, not one still collecting the rebuild's garbage.
+      await new Promise((resolve) => setTimeout(resolve, SETTLE_SECONDS * 1000));
+      results['settleSeconds'] = SETTLE_SECONDS;
+    }
 
     if (!SKIP.has('report')) {
       const latencies: number[] = [];
@@ -170,14 +190,21 @@ async function main(): Promise<void> {
       const vulnerability = DEFAULT_VULNERABILITIES[0]!.code;
       const identified: { riskId: string; token: string; revision: string }[] = [];
       const byKind: Record<string, number[]> = { identify: [], assess: [] };
+      /** Every answered command: when it was due (s into the run), its kind and latency. */
+      const timeline: { atSecond: number; kind: string; ms: number }[] = [];
       const errors: Record<string, number> = {};
-      const total = RATE * SECONDS;
-      const started = performance.now() + 200;
+      // The first WARMUP_SECONDS run at the same rate but are not counted: the platform's first
+      // commands compile their code paths (in a 96k-event run the slowest answers, up to 1 s,
+      // were all due in the first second).
+      const warmup = Math.round(RATE * WARMUP_SECONDS);
+      const total = warmup + RATE * SECONDS;
+      const firstDue = performance.now() + 200;
+      const started = firstDue + WARMUP_SECONDS * 1000;
       const inFlight: Promise<void>[] = [];
       let maxInFlight = 0;
       let running = 0;
       for (let i = 0; i < total; i++) {
-        const due = started + (i * 1000) / RATE;
+        const due = firstDue + (i * 1000) / RATE;
         const wait = due - performance.now();
         if (wait > 1) await new Promise((ok) => setTimeout(ok, wait));
         const owner = owners[i % owners.length]!;
@@ -216,12 +243,23 @@ async function main(): Promise<void> {
             }));
             const latency = performance.now() - due;
             running--;
+            if (i < warmup) {
+              if (kind === 'identify' && (reply.status === 200 || reply.status === 201)) {
+                identified.push({
+                  riskId: String(reply.body['riskId']),
+                  token: owner.token,
+                  revision: '1',
+                });
+              }
+              return;
+            }
             if (reply.status !== 200 && reply.status !== 201) {
               const key = `${kind} ${reply.status} ${String(reply.body['type'] ?? reply.body['title'] ?? '')}`;
               errors[key] = (errors[key] ?? 0) + 1;
               return;
             }
             byKind[kind]!.push(latency);
+            timeline.push({ atSecond: r1((due - started) / 1000), kind, ms: r1(latency) });
             if (kind === 'identify') {
               identified.push({
                 riskId: String(reply.body['riskId']),
@@ -237,6 +275,7 @@ async function main(): Promise<void> {
       const all = [...byKind['identify']!, ...byKind['assess']!];
       results['commands'] = {
         targetRate: RATE,
+        warmupSeconds: WARMUP_SECONDS,
         achievedRate: r1(all.length / elapsed),
         seconds: r1(elapsed),
         all: percentiles(all),
@@ -244,6 +283,8 @@ async function main(): Promise<void> {
         assess: percentiles(byKind['assess']!),
         maxInFlight,
         errors,
+        // Where the tail comes from: the slowest answers and when they were due.
+        slowest: timeline.sort((a, b) => b.ms - a.ms).slice(0, 8),
       };
       console.error(`commands ${JSON.stringify(results['commands'])}`);
       results['rssMiBAfterCommands'] = Math.round((await platform.rssBytes()) / 2 ** 20);
