@@ -45,11 +45,15 @@ function copyStored(stored: Stored, withGuards = true): Stored {
   return copy;
 }
 
+/** An inclusion projection (names what to keep), as MongoDB reads it: `{ _id: 1 }` alone is one. */
+function isInclusion(projection: Readonly<Record<string, 0 | 1>>): boolean {
+  const others = Object.entries(projection).filter(([field]) => field !== '_id');
+  return others.length === 0 ? projection['_id'] === 1 : others.some(([, flag]) => flag === 1);
+}
+
 /** Whether a projection keeps `_streams` (an exclusion without `_streams: 0`, or an inclusion of it). */
 function projectionKeepsGuards(projection: Readonly<Record<string, 0 | 1>>): boolean {
-  const fields = Object.entries(projection).filter(([field]) => field !== '_id');
-  if (fields.some(([, flag]) => flag === 1)) return projection['_streams'] === 1;
-  return projection['_streams'] !== 0;
+  return isInclusion(projection) ? projection['_streams'] === 1 : projection['_streams'] !== 0;
 }
 
 /** Whether a filter reads `_streams` (then it is tested on documents with their guards). */
@@ -203,6 +207,44 @@ export class InMemoryReadStore implements ReadStore {
   }
 }
 
+/**
+ * The top-level fields a projection keeps (an inclusion, or an exclusion; `_id` unless `_id: 0`),
+ * copied, in the document's order.
+ */
+function pickTopLevel(document: AnyObject, projection: Readonly<Record<string, 0 | 1>>): AnyObject {
+  const inclusion = isInclusion(projection);
+  const picked: AnyObject = {};
+  for (const field in document) {
+    const flag = projection[field];
+    const keep = field === '_id' ? flag !== 0 : inclusion ? flag === 1 : flag !== 0;
+    if (keep) picked[field] = document[field];
+  }
+  return picked;
+}
+
+function byId(a: Stored, b: Stored): number {
+  return a._id < b._id ? -1 : a._id > b._id ? 1 : 0;
+}
+
+/** The `count` documents with the smallest ids, in id order. */
+function smallestById(documents: Stored[], count: number): Stored[] {
+  if (documents.length <= count * 4) return documents.sort(byId).slice(0, count);
+  const kept: Stored[] = [];
+  for (const document of documents) {
+    if (kept.length === count && !(document._id < kept[count - 1]!._id)) continue;
+    let lo = 0;
+    let hi = kept.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (kept[mid]!._id < document._id) lo = mid + 1;
+      else hi = mid;
+    }
+    kept.splice(lo, 0, document);
+    if (kept.length > count) kept.pop();
+  }
+  return kept;
+}
+
 function addTo(index: FieldIndex, key: string, id: string): void {
   let ids = index.get(key);
   if (!ids) {
@@ -229,11 +271,13 @@ class InMemoryCollection<T extends object> implements ReadCollection<T> {
     assertFindOptions(options);
     let page: AnyObject[];
     if (!options.sort || Object.keys(options.sort).length === 0) {
-      // The default order (by _id, ids are strings) without mingo's general comparator: a
-      // group report reads 100,000 risks this way.
-      matches.sort((a, b) => (a._id < b._id ? -1 : a._id > b._id ? 1 : 0));
+      // The default order (by _id, ids are strings) without mingo's general comparator; a page
+      // of a few among many matches (a report's 100 most urgent of 20,000 risks) is picked
+      // without sorting them all.
       const from = options.skip ?? 0;
-      page = matches.slice(from, options.limit ? from + options.limit : undefined);
+      page = options.limit
+        ? smallestById(matches, from + options.limit).slice(from)
+        : matches.sort(byId).slice(from);
     } else {
       let cursor = mingoFind<Stored>(matches, {}).sort(totalSort(options.sort));
       if (options.skip) cursor = cursor.skip(options.skip);
@@ -243,7 +287,12 @@ class InMemoryCollection<T extends object> implements ReadCollection<T> {
     // Project after sorting and paging, so a sort key may be projected away.
     if (options.projection && Object.keys(options.projection).length > 0) {
       const keepGuards = projectionKeepsGuards(options.projection);
-      const projected = mingoFind(page, {}, options.projection as AnyObject).all();
+      const fields = Object.keys(options.projection);
+      // Top-level fields are picked while copying (one pass, a report reads thousands of
+      // documents this way); dotted paths go through mingo.
+      const projected = fields.some((field) => field.includes('.'))
+        ? mingoFind(page, {}, options.projection as AnyObject).all()
+        : page.map((document) => pickTopLevel(document, options.projection!));
       return projected.map((document, index) => {
         const copy = copyDocument(document) as Record<string, unknown>;
         const guards = keepGuards ? guardsOf.get(page[index] as Stored) : undefined;

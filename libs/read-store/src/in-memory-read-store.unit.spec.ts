@@ -172,3 +172,61 @@ describe('InMemoryReadStore: documents with sub-documents, Dates and guards', ()
     expect(await totals.get('group')).not.toHaveProperty('_streams');
   });
 });
+
+describe('InMemoryReadStore: a small page of many matches', () => {
+  it('is the same page a full sort by _id gives, for every skip and limit', async () => {
+    const risks = new InMemoryReadStore().collection<{ rank: number }>('risks');
+    // Ids written in a scrambled order, so the candidates come out unsorted.
+    for (let i = 0; i < 600; i++) {
+      const n = (i * 7919) % 600;
+      await risks.upsert(`risk-${String(n).padStart(4, '0')}`, { rank: n % 3 });
+    }
+    const all = (await risks.find({ rank: 1 })).map((d) => d._id);
+    expect(all).toHaveLength(200);
+    expect(all).toEqual([...all].sort());
+    for (const [skip, limit] of [
+      [0, 1],
+      [0, 10],
+      [5, 10],
+      [40, 7],
+      [195, 10],
+      [0, 49],
+      [0, 60],
+    ] as const) {
+      const page = (await risks.find({ rank: 1 }, { skip, limit })).map((d) => d._id);
+      expect(page).toEqual(all.slice(skip, skip + limit));
+    }
+  });
+});
+
+describe('InMemoryReadStore: projections of top-level fields', () => {
+  it('keeps what MongoDB keeps: named fields (with _id unless _id: 0), or all but the excluded', async () => {
+    const units = new InMemoryReadStore().collection<{ name: string; kind: string; n: number }>(
+      'units',
+    );
+    await units.upsert('u1', { name: 'France', kind: 'subsidiary', n: 1 });
+    await units.applyEvent('u2', { streamId: 's', streamRevision: 1 }, () => ({
+      name: 'Lyon',
+      kind: 'site',
+      n: 2,
+    }));
+    const find = (projection: Record<string, 0 | 1>) => units.find({}, { projection });
+    expect(await find({ name: 1 })).toEqual([
+      { _id: 'u1', name: 'France' },
+      { _id: 'u2', name: 'Lyon' },
+    ]);
+    expect(await find({ name: 1, n: 1, _id: 0 })).toEqual([
+      { name: 'France', n: 1 },
+      { name: 'Lyon', n: 2 },
+    ]);
+    expect(await find({ _id: 1 })).toEqual([{ _id: 'u1' }, { _id: 'u2' }]);
+    expect(await find({ _id: 0, kind: 0, _version: 0 })).toEqual([
+      { name: 'France', n: 1 },
+      { name: 'Lyon', n: 2, _streams: { s: 1 } },
+    ]);
+    expect(await find({ kind: 0, _streams: 0 })).toEqual([
+      { _id: 'u1', name: 'France', n: 1, _version: 1 },
+      { _id: 'u2', name: 'Lyon', n: 2, _version: 1 },
+    ]);
+  });
+});
