@@ -14,6 +14,7 @@ import type {
   SoaLineDoc,
   TestPlanDoc,
 } from '../projections/read-models.js';
+import { ReportingCollections as RC } from '../projections/read-models.js';
 import {
   countAllBefore,
   decodeKey,
@@ -97,13 +98,21 @@ export interface UnitCertificate {
   readonly validUntil: string;
 }
 
+/** What the counts read of an SoA line, a test plan and an evidence record. */
+export type SoaLineCount = Pick<SoaLineDoc, 'orgUnitId' | 'applicable' | 'implementationStatus'>;
+export type TestPlanCount = Pick<TestPlanDoc, 'orgUnitId' | 'retired' | 'lastResult' | 'nextDueOn'>;
+export type EvidenceCount = Pick<EvidenceDoc, 'orgUnitId' | 'withdrawn' | 'validUntil'>;
+const SOA_LINE_COUNT = ['orgUnitId', 'applicable', 'implementationStatus'] as const;
+const TEST_PLAN_COUNT = ['orgUnitId', 'retired', 'lastResult', 'nextDueOn'] as const;
+const EVIDENCE_COUNT = ['orgUnitId', 'withdrawn', 'validUntil'] as const;
+
 export interface ConsolidationEntities {
   /** The summed risk counters of the units. */
   readonly risks: RiskCounterSums;
   readonly soas: readonly SoaDoc[];
-  readonly soaLines: readonly SoaLineDoc[];
-  readonly testPlans: readonly TestPlanDoc[];
-  readonly evidence: readonly EvidenceDoc[];
+  readonly soaLines: readonly SoaLineCount[];
+  readonly testPlans: readonly TestPlanCount[];
+  readonly evidence: readonly EvidenceCount[];
   readonly findings: readonly FindingDoc[];
   readonly engagements: readonly EngagementDoc[];
   readonly deviations: readonly DeviationDoc[];
@@ -407,9 +416,21 @@ export async function consolidation(
     // tell whether the attention lists must filter risks by unit.
     data.riskCounters(),
     data.soas(inUnits),
-    data.soaLines(inUnits),
-    data.testPlans(inUnits),
-    data.evidence(inUnits),
+    data.fieldsOf<SoaLineDoc, (typeof SOA_LINE_COUNT)[number]>(
+      RC.SoaLines,
+      SOA_LINE_COUNT,
+      inUnits,
+    ),
+    data.fieldsOf<TestPlanDoc, (typeof TEST_PLAN_COUNT)[number]>(
+      RC.TestPlans,
+      TEST_PLAN_COUNT,
+      inUnits,
+    ),
+    data.fieldsOf<EvidenceDoc, (typeof EVIDENCE_COUNT)[number]>(
+      RC.Evidence,
+      EVIDENCE_COUNT,
+      inUnits,
+    ),
     data.scopes(),
     data.findings(inUnits),
     data.engagements(inUnits),

@@ -80,6 +80,22 @@ export class ReportData {
   evidence(filter: Filter = {}): Promise<EvidenceDoc[]> {
     return this.all<EvidenceDoc>(RC.Evidence, filter);
   }
+  /**
+   * Only the named fields of the matching documents (and no store fields): a group report counts
+   * thousands of SoA lines and test plans by a few fields each, and copying the rest (texts,
+   * justifications) was most of its time.
+   */
+  async fieldsOf<T extends object, K extends keyof T & string>(
+    name: string,
+    fields: readonly K[],
+    filter: Filter = {},
+  ): Promise<Pick<T, K>[]> {
+    const projection: Record<string, 0 | 1> = { _id: 0 };
+    for (const field of fields) projection[field] = 1;
+    return this.store
+      .collection<Pick<T, K>>(name)
+      .find({ ...filter, tenantId: this.tenantId }, { projection });
+  }
   engagements(filter: Filter = {}): Promise<EngagementDoc[]> {
     return this.all<EngagementDoc>(RC.Engagements, filter);
   }
