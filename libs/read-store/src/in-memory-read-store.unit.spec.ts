@@ -230,3 +230,38 @@ describe('InMemoryReadStore: projections of top-level fields', () => {
     ]);
   });
 });
+
+describe('InMemoryReadStore: most of a collection, in _id order', () => {
+  it('stays in _id order through updates, inserts, deletes and a drop', async () => {
+    const lines = new InMemoryReadStore().collection<{ scope: string; n: number }>('soa_lines');
+    const ids = async () => (await lines.find({ scope: 'fr' })).map((d) => d._id);
+    const sorted = (xs: string[]) => [...xs].sort();
+    for (let i = 0; i < 300; i++) {
+      const n = (i * 7919) % 300;
+      await lines.upsert(`line-${n}`, { scope: n % 10 === 0 ? 'de' : 'fr', n });
+    }
+    const first = await ids();
+    expect(first).toHaveLength(270);
+    expect(first).toEqual(sorted(first));
+
+    await lines.upsert('line-5', { scope: 'fr', n: -5 }); // an update keeps the order
+    await lines.upsert('line-0005', { scope: 'fr', n: 5 }); // an insert changes it
+    await lines.applyEvent('a-first', { streamId: 's', streamRevision: 1 }, () => ({
+      scope: 'fr',
+      n: 0,
+    }));
+    await lines.delete('line-7');
+    await lines.deleteMany({ n: { $gte: 290 } });
+    const next = await ids();
+    expect(next).toEqual(sorted(next));
+    expect(next[0]).toBe('a-first');
+    expect(next).toContain('line-0005');
+    expect(next).not.toContain('line-7');
+    expect(next).not.toContain('line-291');
+    expect(next).toHaveLength(270 + 2 - 1 - 9);
+
+    await lines.drop();
+    await lines.upsert('z', { scope: 'fr', n: 1 });
+    expect(await ids()).toEqual(['z']);
+  });
+});
