@@ -302,11 +302,25 @@ export function planApplyEvent<T extends object>(
   const body = mutate(current === undefined ? undefined : copyDocument(current));
   if (body === undefined) return { action: 'skip', outcome: 'unchanged' };
   const next: StoredDocument<Record<string, unknown>> = {
+    ...nextAppliedVersion(id, current, body),
+    _streams: { ...(current?._streams ?? {}), [key]: streamRevision },
+  };
+  return { action: 'write', expectedVersion: current?._version, next };
+}
+
+/**
+ * The next version of a document an event was applied to, without its guards: the caller's body
+ * (checked and copied), the next `_version`, the `_revision` of the last upsert kept.
+ */
+export function nextAppliedVersion(
+  id: string,
+  current: Partial<DocumentMeta> | undefined,
+  body: unknown,
+): StoredDocument<Record<string, unknown>> {
+  return {
     ...storableBody(id, body),
     _id: id,
     _version: (current?._version ?? 0) + 1,
     ...(current?._revision !== undefined ? { _revision: current._revision } : {}),
-    _streams: { ...(current?._streams ?? {}), [key]: streamRevision },
   };
-  return { action: 'write', expectedVersion: current?._version, next };
 }

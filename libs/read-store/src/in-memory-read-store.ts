@@ -8,8 +8,8 @@ import {
   assertSupportedFilter,
   copyDocument,
   guardKey,
+  nextAppliedVersion,
   planUpsert,
-  storableBody,
   totalSort,
 } from './document-rules.js';
 import type { WritePlan } from './document-rules.js';
@@ -40,9 +40,14 @@ const guardsOf = new WeakMap<Stored, Map<string, number>>();
 /** A copy of a stored document with its guards as `_streams` (when it has any and `withGuards`). */
 function copyStored(stored: Stored, withGuards = true): Stored {
   const copy = copyDocument(stored);
-  const guards = withGuards ? guardsOf.get(stored) : undefined;
-  if (guards) (copy as Record<string, unknown>)['_streams'] = Object.fromEntries(guards);
+  if (withGuards) addGuards(copy, stored);
   return copy;
+}
+
+/** Sets `_streams` on a copy (or a projection) of `stored` from the guards kept beside it. */
+function addGuards(copy: Record<string, unknown>, stored: Stored): void {
+  const guards = guardsOf.get(stored);
+  if (guards) copy['_streams'] = Object.fromEntries(guards);
 }
 
 /** An inclusion projection (names what to keep), as MongoDB reads it: `{ _id: 1 }` alone is one. */
@@ -226,8 +231,11 @@ export class InMemoryReadStore implements ReadStore {
  * The top-level fields a projection keeps (an inclusion, or an exclusion; `_id` unless `_id: 0`),
  * copied, in the document's order.
  */
-function pickTopLevel(document: AnyObject, projection: Readonly<Record<string, 0 | 1>>): AnyObject {
-  const inclusion = isInclusion(projection);
+function pickTopLevel(
+  document: AnyObject,
+  projection: Readonly<Record<string, 0 | 1>>,
+  inclusion: boolean,
+): AnyObject {
   const picked: AnyObject = {};
   for (const field in document) {
     const flag = projection[field];
@@ -301,17 +309,18 @@ class InMemoryCollection<T extends object> implements ReadCollection<T> {
     }
     // Project after sorting and paging, so a sort key may be projected away.
     if (options.projection && Object.keys(options.projection).length > 0) {
-      const keepGuards = projectionKeepsGuards(options.projection);
-      const fields = Object.keys(options.projection);
+      const projection = options.projection;
+      const keepGuards = projectionKeepsGuards(projection);
+      const inclusion = isInclusion(projection);
+      const fields = Object.keys(projection);
       // Top-level fields are picked while copying (one pass, a report reads thousands of
       // documents this way); dotted paths go through mingo.
       const projected = fields.some((field) => field.includes('.'))
-        ? mingoFind(page, {}, options.projection as AnyObject).all()
-        : page.map((document) => pickTopLevel(document, options.projection!));
+        ? mingoFind(page, {}, projection as AnyObject).all()
+        : page.map((document) => pickTopLevel(document, projection, inclusion));
       return projected.map((document, index) => {
         const copy = copyDocument(document) as Record<string, unknown>;
-        const guards = keepGuards ? guardsOf.get(page[index] as Stored) : undefined;
-        if (guards) copy['_streams'] = Object.fromEntries(guards);
+        if (keepGuards) addGuards(copy, page[index] as Stored);
         return copy as StoredDocument<T>;
       });
     }
@@ -344,12 +353,7 @@ class InMemoryCollection<T extends object> implements ReadCollection<T> {
       current === undefined ? undefined : (copyStored(current, false) as StoredDocument<T>),
     );
     if (body === undefined) return result<T>('unchanged', current);
-    const next: Stored = {
-      ...storableBody(id, body),
-      _id: id,
-      _version: (current?._version ?? 0) + 1,
-      ...(current?._revision !== undefined ? { _revision: current._revision } : {}),
-    };
+    const next: Stored = nextAppliedVersion(id, current, body);
     // The guards move to the new version (the old one is gone): one entry set, none copied.
     const moved = guards ?? new Map<string, number>();
     moved.set(key, position.streamRevision);
