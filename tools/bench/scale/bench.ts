@@ -243,30 +243,22 @@ async function main(): Promise<void> {
             }));
             const latency = performance.now() - due;
             running--;
-            if (i < warmup) {
-              if (kind === 'identify' && (reply.status === 200 || reply.status === 201)) {
-                identified.push({
-                  riskId: String(reply.body['riskId']),
-                  token: owner.token,
-                  revision: '1',
-                });
-              }
-              return;
-            }
-            if (reply.status !== 200 && reply.status !== 201) {
-              const key = `${kind} ${reply.status} ${String(reply.body['type'] ?? reply.body['title'] ?? '')}`;
-              errors[key] = (errors[key] ?? 0) + 1;
-              return;
-            }
-            byKind[kind]!.push(latency);
-            timeline.push({ atSecond: r1((due - started) / 1000), kind, ms: r1(latency) });
-            if (kind === 'identify') {
+            const answered = reply.status === 200 || reply.status === 201;
+            if (answered && kind === 'identify') {
               identified.push({
                 riskId: String(reply.body['riskId']),
                 token: owner.token,
                 revision: '1',
               });
             }
+            if (i < warmup) return;
+            if (!answered) {
+              const key = `${kind} ${reply.status} ${String(reply.body['type'] ?? reply.body['title'] ?? '')}`;
+              errors[key] = (errors[key] ?? 0) + 1;
+              return;
+            }
+            byKind[kind]!.push(latency);
+            timeline.push({ atSecond: r1((due - started) / 1000), kind, ms: r1(latency) });
           })(),
         );
       }
