@@ -59,7 +59,14 @@ ready_check() {
   (cd "$ROOT" && node "$HERE/ready.mjs" "${args[@]}") >&2
 }
 
-binary_ok() { [[ -x "$BIN" ]] && "$BIN" --version 2>/dev/null | grep -qx "version: $FERRETDB_VERSION"; }
+# The output is read whole before it is matched: `ferretdb --version | grep -q` fails now and then
+# under pipefail (grep stops at the first line; ferretdb, still writing, dies of SIGPIPE).
+reports_version() {
+  local out
+  out="$("$1" --version 2>&1)" || return 1
+  grep -qx "version: $FERRETDB_VERSION" <<<"$out"
+}
+binary_ok() { [[ -x "$BIN" ]] && reports_version "$BIN"; }
 
 require_go() {
   if ! command -v go >/dev/null && [[ -x /usr/local/go/bin/go ]]; then
@@ -128,7 +135,7 @@ build_locked() {
     say "go build failed (attempt $attempt; dependency download?); retrying once"
     sleep 3
   done
-  "$work/ferretdb" --version 2>&1 | grep -qx "version: $FERRETDB_VERSION" ||
+  reports_version "$work/ferretdb" ||
     { rm -rf "$work"; die "the built binary does not report version $FERRETDB_VERSION" "$BUILD_LOG"; }
   mkdir -p "$BIN_DIR"
   mv -f "$work/ferretdb" "$BIN.tmp"

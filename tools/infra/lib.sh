@@ -87,7 +87,10 @@ managed_pid() {
   [[ -f "$1" ]] || return 1
   pid="$(cat "$1")"
   [[ "$pid" =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null || return 1
-  tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$2" || return 1
+  # Read whole, then matched (a pipe into grep -q can fail under pipefail: SIGPIPE).
+  local cmdline
+  cmdline="$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null)" || return 1
+  grep -qF -- "$2" <<<"$cmdline" || return 1
   echo "$pid"
 }
 
