@@ -11,7 +11,15 @@ export interface CheckpointStore {
 }
 
 export class InMemoryCheckpointStore implements CheckpointStore {
-  private readonly positions = new Map<string, number>();
+  private readonly positions: Map<string, number>;
+  /** `saved`: checkpoints to start from (e.g. those of a read-model snapshot). */
+  constructor(saved: Iterable<readonly [string, number]> = []) {
+    this.positions = new Map(saved);
+  }
+  /** Every checkpoint saved, by subscriber. */
+  entries(): [string, number][] {
+    return [...this.positions];
+  }
   async load(subscriberId: string): Promise<number> {
     return this.positions.get(subscriberId) ?? 0;
   }

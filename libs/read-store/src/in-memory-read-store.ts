@@ -27,6 +27,17 @@ import type {
 
 type Stored = StoredDocument<Record<string, unknown>>;
 
+/** A document's applyEvent guards (encoded stream id, last revision applied), or null. */
+type GuardEntries = readonly (readonly [string, number])[] | null;
+
+/** Part of one collection of an InMemoryReadStore, as `chunks` gives it and `restore` takes it. */
+export interface InMemoryReadStoreChunk {
+  readonly collection: string;
+  readonly documents: readonly StoredDocument<Record<string, unknown>>[];
+  /** The guards of `documents[i]` at `guards[i]`. */
+  readonly guards: readonly GuardEntries[];
+}
+
 /**
  * The applyEvent guards of stored documents (encoded stream id → last revision applied), kept
  * beside them rather than in them: a roll-up fed by thousands of streams (an org unit's risk
@@ -162,6 +173,52 @@ export class InMemoryReadStore implements ReadStore {
     this.collections.clear();
     this.indexes.clear();
     this.idOrders.clear();
+  }
+
+  /**
+   * The stored documents, collection by collection in chunks of at most `chunkSize`, each with
+   * its applyEvent guards: what a snapshot of the store holds (see `restore`). The documents are
+   * the stored objects themselves, not copies: serialise them, do not change them, and do not
+   * write to the store before the last chunk was taken.
+   */
+  *chunks(chunkSize = 1_000): Generator<InMemoryReadStoreChunk> {
+    if (this.closed) throw new Error('The in-memory read store is closed');
+    for (const [collection, documents] of this.collections) {
+      let chunk: Stored[] = [];
+      let guards: GuardEntries[] = [];
+      for (const document of documents.values()) {
+        chunk.push(document);
+        const kept = guardsOf.get(document);
+        guards.push(kept ? [...kept] : null);
+        if (chunk.length === chunkSize) {
+          yield { collection, documents: chunk, guards };
+          chunk = [];
+          guards = [];
+        }
+      }
+      if (chunk.length > 0) yield { collection, documents: chunk, guards };
+    }
+  }
+
+  /**
+   * Puts back a chunk that `chunks` gave, as it was: documents, versions and guards. Meant for a
+   * store being filled from a snapshot before anyone uses it; the documents are trusted (they
+   * were validated when first written) and kept as they are.
+   */
+  restore(chunk: InMemoryReadStoreChunk): void {
+    assertCollectionName(chunk.collection);
+    if (chunk.guards.length !== chunk.documents.length) {
+      throw new RangeError(`${chunk.collection}: one guard entry per document is expected`);
+    }
+    const documents = this.documents(chunk.collection, true)!;
+    chunk.documents.forEach((document, index) => {
+      assertDocumentId(document._id);
+      const guards = chunk.guards[index];
+      if (guards) guardsOf.set(document, new Map(guards));
+      const before = documents.get(document._id);
+      documents.set(document._id, document);
+      this.reindex(chunk.collection, document._id, before, document);
+    });
   }
 
   /** @internal The collection's ids in `_id` order. */

@@ -264,4 +264,82 @@ describe('InMemoryReadStore: most of a collection, in _id order', () => {
     await lines.upsert('z', { scope: 'fr', n: 1 });
     expect(await ids()).toEqual(['z']);
   });
+
+  it('gives its documents with their guards in chunks, and a store restored from them is the same store', async () => {
+    const store = new InMemoryReadStore();
+    const counters = store.collection<{ unitId: string; open: number; at?: Date }>('counters');
+    const lines = store.collection<{ scopeId: string; applicable: boolean }>('soa_lines');
+    for (let i = 0; i < 25; i++) {
+      // Counters fed by several streams (guards), SoA lines written by upsert (a revision).
+      await counters.applyEvent(
+        `unit-${i % 4}`,
+        { streamId: `risk-${i}`, streamRevision: 2 },
+        (c) => ({
+          unitId: `unit-${i % 4}`,
+          open: (c?.open ?? 0) + 1,
+          at: new Date(Date.UTC(2026, 0, i + 1)),
+        }),
+      );
+      await lines.upsert(
+        `line-${i}`,
+        { scopeId: `scope-${i % 3}`, applicable: i % 2 === 0 },
+        { revision: i + 1 },
+      );
+    }
+    const chunks = [...store.chunks(7)];
+    expect(chunks.map((c) => [c.collection, c.documents.length])).toEqual([
+      ['counters', 4],
+      ['soa_lines', 7],
+      ['soa_lines', 7],
+      ['soa_lines', 7],
+      ['soa_lines', 4],
+    ]);
+
+    const restored = new InMemoryReadStore();
+    for (const chunk of chunks) restored.restore(structuredClone(chunk));
+    const all = async (s: InMemoryReadStore, name: string) => s.collection(name).find();
+    for (const name of ['counters', 'soa_lines']) {
+      expect(await all(restored, name)).toEqual(await all(store, name));
+    }
+    const unit = await restored.collection('counters').get('unit-1');
+    expect(unit).toMatchObject({ _version: 6, open: 6, _streams: expect.any(Object) });
+    expect(unit?.['at']).toBeInstanceOf(Date);
+    expect(Object.keys(unit?._streams ?? {})).toHaveLength(6);
+
+    // The guards and revisions still decide: an event already applied is stale, a new one applies.
+    const restoredCounters = restored.collection<{ open: number }>('counters');
+    const again = await restoredCounters.applyEvent(
+      'unit-1',
+      { streamId: 'risk-5', streamRevision: 2 },
+      (c) => ({
+        open: (c?.open ?? 0) + 1,
+      }),
+    );
+    expect(again.outcome).toBe('stale');
+    const next = await restoredCounters.applyEvent(
+      'unit-1',
+      { streamId: 'risk-5', streamRevision: 3 },
+      (c) => ({
+        open: (c?.open ?? 0) + 1,
+      }),
+    );
+    expect(next.outcome).toBe('applied');
+    expect(next.document).toMatchObject({ open: 7, _version: 7 });
+    const older = await restored
+      .collection('soa_lines')
+      .upsert('line-3', { scopeId: 'x', applicable: false }, { revision: 4 });
+    expect(older.outcome).toBe('stale');
+
+    // Its indexes are built from the restored documents.
+    expect(
+      (await restored.collection('soa_lines').find({ scopeId: 'scope-1' })).map((d) => d._id),
+    ).toEqual((await lines.find({ scopeId: 'scope-1' })).map((d) => d._id));
+  });
+
+  it('refuses a chunk whose guards do not line up with its documents', () => {
+    const store = new InMemoryReadStore();
+    expect(() =>
+      store.restore({ collection: 'risks', documents: [{ _id: 'r1', _version: 1 }], guards: [] }),
+    ).toThrow(RangeError);
+  });
 });
