@@ -16,6 +16,8 @@ const PlatformEnv = z.object({
   ISMS_OIDC_TENANT_CLAIM: z.string().min(1).default('tid'),
   /** Largest document upload, in MB. */
   ISMS_MAX_DOCUMENT_MB: z.coerce.number().int().min(1).max(500).default(20),
+  /** `off`: rebuild the read models from the event store at every start, save nothing at stop. */
+  ISMS_READ_MODEL_SNAPSHOT: z.enum(['on', 'off']).default('on'),
 });
 
 export interface PlatformConfig {
@@ -34,6 +36,13 @@ export interface PlatformConfig {
         readonly tenantClaim: string;
       };
   readonly maxDocumentBytes: number;
+  /**
+   * Save the read models to `<dataDir>/read-models.snapshot` at stop and restore them at start
+   * (when this is set: a fingerprint of the running code, which the snapshot must match).
+   */
+  readonly readModelSnapshot?: { readonly codeFingerprint: string };
+  /** ISMS_READ_MODEL_SNAPSHOT: whether snapshots may be used at all. */
+  readonly readModelSnapshotsAllowed: boolean;
 }
 
 export function loadPlatformConfig(env: NodeJS.ProcessEnv): PlatformConfig {
@@ -65,5 +74,6 @@ export function loadPlatformConfig(env: NodeJS.ProcessEnv): PlatformConfig {
         }
       : { mode: 'embedded' },
     maxDocumentBytes: parsed.data.ISMS_MAX_DOCUMENT_MB * 1024 * 1024,
+    readModelSnapshotsAllowed: parsed.data.ISMS_READ_MODEL_SNAPSHOT === 'on',
   };
 }

@@ -14,3 +14,8 @@ export function bootstrapFile(dataDir: string): string {
 export function setupCodeFile(dataDir: string): string {
   return join(dataDir, 'secrets', 'setup-code');
 }
+
+/** `<ISMS_DATA_DIR>/read-models.snapshot`: the read models as the platform left them when it stopped. */
+export function readModelSnapshotFile(dataDir: string): string {
+  return join(dataDir, 'read-models.snapshot');
+}

@@ -1,12 +1,17 @@
-import { createJsonLogger, JsonNestLogger } from '@isms/platform-nest';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { codeFingerprint, createJsonLogger, JsonNestLogger } from '@isms/platform-nest';
 import { createPlatformApp } from './app.js';
 import { loadPlatformConfig } from './config.js';
 import { firstStartInstructions, prepareFirstStart } from './first-start.js';
 import { compactHeapAfterRebuild } from './heap-after-rebuild.js';
 
 async function bootstrap(): Promise<void> {
-  const config = loadPlatformConfig(process.env);
-  const log = createJsonLogger({ level: config.logLevel, name: 'isms-ledger-platform' });
+  const loaded = loadPlatformConfig(process.env);
+  const log = createJsonLogger({ level: loaded.logLevel, name: 'isms-ledger-platform' });
+  const config = loaded.readModelSnapshotsAllowed
+    ? { ...loaded, readModelSnapshot: { codeFingerprint: await runningCodeFingerprint() } }
+    : loaded;
   const app = await createPlatformApp(config, new JsonNestLogger(log));
   await app.init();
   const base = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}`;
@@ -35,6 +40,20 @@ async function bootstrap(): Promise<void> {
     (error: unknown) =>
       log.warn({ error: error instanceof Error ? error.message : String(error) }, 'no compaction'),
   );
+}
+
+/**
+ * What a read-model snapshot must have been written by: the built app (dist/apps/platform, as
+ * `npm start` runs it), or, run from source (tests, benchmarks), the sources of the app and libs.
+ */
+function runningCodeFingerprint(): Promise<string> {
+  const here = fileURLToPath(import.meta.url);
+  if (here.endsWith('.ts')) {
+    const repo = fileURLToPath(new URL('../../..', import.meta.url));
+    return codeFingerprint([join(repo, 'libs'), join(repo, 'apps', 'platform', 'src')], '.ts');
+  }
+  // dist/apps/platform/apps/platform/src/main.js → dist/apps/platform
+  return codeFingerprint([fileURLToPath(new URL('../../..', import.meta.url))], '.js');
 }
 
 bootstrap().catch((error: unknown) => {

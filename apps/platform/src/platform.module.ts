@@ -19,7 +19,7 @@ import {
   InMemoryEvidenceContentStore,
 } from '@isms/controls';
 import type { PlatformConfig } from './config.js';
-import { signingSecretFile } from './data-dir.js';
+import { readModelSnapshotFile, signingSecretFile } from './data-dir.js';
 import { EmbeddedAdaptersModule } from './embedded-adapters.module.js';
 
 /**
@@ -34,7 +34,19 @@ export class PlatformModule {
       imports: [
         CqrsModule.forRoot(),
         PlatformHttpModule,
-        EmbeddedAdaptersModule.forRoot({ dataDir: config.dataDir }),
+        EmbeddedAdaptersModule.forRoot({
+          dataDir: config.dataDir,
+          ...(config.readModelSnapshot &&
+          config.readModelSnapshotsAllowed &&
+          config.dataDir !== 'memory'
+            ? {
+                snapshot: {
+                  file: readModelSnapshotFile(config.dataDir),
+                  codeFingerprint: config.readModelSnapshot.codeFingerprint,
+                },
+              }
+            : {}),
+        }),
         ApplicationServicesModule,
         AuthModule.forRoot({ tokens: tokenAuthority(config) }),
         GovernanceModule.forRoot({

@@ -16,3 +16,4 @@ export * from './http-helpers.js';
 export * from './pagination.js';
 export * from './idempotency.js';
 export * from './openapi-docs.js';
+export * from './read-model-snapshot.js';

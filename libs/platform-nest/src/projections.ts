@@ -270,6 +270,11 @@ export class ProjectionRegistry
   }
 
   async onApplicationShutdown(): Promise<void> {
+    await this.stop();
+  }
+
+  /** Stops every projection after its in-flight event, saving its checkpoint (idempotent). */
+  async stop(): Promise<void> {
     await this.feed?.stop();
     await this.runner.stop();
   }

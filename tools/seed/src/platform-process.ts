@@ -32,6 +32,11 @@ export interface StartOptions {
   /** Give up after this long (default 10 minutes: 1M events take a while to project). */
   readonly timeoutMs?: number;
   readonly log?: (line: string) => void;
+  /**
+   * How long `stop` waits after SIGTERM before SIGKILL (default 5 minutes: the platform saves
+   * its read models as it stops, a matter of seconds at a million events).
+   */
+  readonly stopTimeoutMs?: number;
 }
 
 async function freePort(): Promise<number> {
@@ -93,7 +98,7 @@ export async function startPlatform(options: StartOptions): Promise<PlatformProc
     if (exited !== undefined) return;
     const gone = new Promise<void>((ok) => child.once('exit', () => ok()));
     child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.stopTimeoutMs ?? 300_000);
     await gone;
     clearTimeout(timer);
   };
