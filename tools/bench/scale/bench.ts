@@ -5,7 +5,7 @@
  *   npm run bench:scale -- --data-dir /tmp/isms-scale-1m [--rate 200] [--seconds 30]
  *                          [--report-samples 30] [--asof-samples 5] [--copy]
  *                          [--settle-seconds 0] [--warmup-seconds 3]
- *                          [--skip report,commands,asof] [--cpu-prof]
+ *                          [--skip report,commands,asof,restart] [--cpu-prof]
  *                          [--node-flags '--trace-gc'] [--platform-log platform.log]
  *
  * The platform runs as it does with `npm start` (apps/platform/src/main.ts, from source, PGlite
@@ -21,11 +21,23 @@
  *    platform that falls behind shows it; the first --warmup-seconds (default 3) run the same
  *    way but are not counted;
  * 4. SoA `asOf` reconstruction (`GET /api/scopes/{scopeId}/soa?asOf=…`) of one subsidiary at a
- *    past instant (last: it is the slowest).
+ *    past instant;
+ * 5. restart: the stop (the platform saves its read models, `<data-dir>/read-models.snapshot`),
+ *    then a second start on the same directory, which restores them instead of rebuilding:
+ *    spawn → listening → caught up, resident memory, and the group report again.
+ * A snapshot already in the data directory is removed first, so the first start rebuilds.
  * The commands append to the data directory: with --copy the bench works on a copy (made
  * first, removed at the end) so the seeded data set stays as it was.
  */
-import { appendFileSync, cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import {
+  appendFileSync,
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -127,18 +139,25 @@ async function main(): Promise<void> {
     },
   };
   const profDir = join(tmpdir(), 'isms-bench-scale-prof');
-  const platform = await startPlatform({
-    dataDir,
-    timeoutMs: 1_800_000,
-    nodeFlags: [
-      ...(args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : []),
-      ...args['node-flags'].split(' ').filter(Boolean),
-    ],
-    log: (line) => {
-      if (platformLog) appendFileSync(platformLog, line);
-      if (/error|fail/i.test(line)) process.stderr.write(`[platform] ${line}`);
-    },
-  });
+  const snapshotFile = join(dataDir, 'read-models.snapshot');
+  if (existsSync(snapshotFile)) {
+    console.error(`removing ${snapshotFile}: the first start is to rebuild the read models`);
+    rmSync(snapshotFile);
+  }
+  const start = () =>
+    startPlatform({
+      dataDir,
+      timeoutMs: 1_800_000,
+      nodeFlags: [
+        ...(args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : []),
+        ...args['node-flags'].split(' ').filter(Boolean),
+      ],
+      log: (line) => {
+        if (platformLog) appendFileSync(platformLog, line);
+        if (/error|fail/i.test(line)) process.stderr.write(`[platform] ${line}`);
+      },
+    });
+  let platform = await start();
   try {
     const head = manifest.events; // the platform appends its bootstrap administrator on top
     const rebuildSeconds = (platform.readyMs - platform.listeningMs) / 1000;
@@ -306,6 +325,29 @@ async function main(): Promise<void> {
         ...percentiles(latencies),
       };
       console.error(`SoA asOf ${JSON.stringify(results['soaAsOf'])}`);
+    }
+
+    if (!SKIP.has('restart')) {
+      const stopped = await timed(() => platform.stop());
+      platform = await start();
+      const report: number[] = [];
+      for (let i = 0; i < 13; i++) {
+        const { ms, value } = await timed(() =>
+          call(platform, cisoToken, 'GET', '/api/reporting/consolidation'),
+        );
+        if (value.status !== 200)
+          throw new Error(`group report after the restart: ${value.status}`);
+        if (i >= 3) report.push(ms);
+      }
+      results['restart'] = {
+        stopSecondsSavingReadModels: r1(stopped.ms / 1000),
+        snapshotMiB: Math.round(statSync(snapshotFile).size / 2 ** 20),
+        listeningSeconds: r1(platform.listeningMs / 1000),
+        readySeconds: r1(platform.readyMs / 1000),
+        rssMiBAfterRestore: Math.round((await platform.rssBytes()) / 2 ** 20),
+        groupReport: percentiles(report),
+      };
+      console.error(`restart ${JSON.stringify(results['restart'])}`);
     }
   } finally {
     await platform.stop();
