@@ -38,7 +38,8 @@ export interface PlatformConfig {
   readonly maxDocumentBytes: number;
   /**
    * Save the read models to `<dataDir>/read-models.snapshot` at stop and restore them at start
-   * (when this is set: a fingerprint of the running code, which the snapshot must match).
+   * (when this is set: a fingerprint of the running code, which the snapshot must match). Set by
+   * `main.ts` only when `readModelSnapshotsAllowed`.
    */
   readonly readModelSnapshot?: { readonly codeFingerprint: string };
   /** ISMS_READ_MODEL_SNAPSHOT: whether snapshots may be used at all. */

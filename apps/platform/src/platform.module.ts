@@ -36,9 +36,7 @@ export class PlatformModule {
         PlatformHttpModule,
         EmbeddedAdaptersModule.forRoot({
           dataDir: config.dataDir,
-          ...(config.readModelSnapshot &&
-          config.readModelSnapshotsAllowed &&
-          config.dataDir !== 'memory'
+          ...(config.readModelSnapshot && config.dataDir !== 'memory'
             ? {
                 snapshot: {
                   file: readModelSnapshotFile(config.dataDir),

@@ -83,14 +83,14 @@ export interface SnapshotNotUsed {
   readonly reason?: string;
 }
 
-/** The head event of the log, or undefined for an empty log. */
-async function headEvent(
+/** The log's event at exactly this global position, or undefined if it holds none there. */
+async function eventAt(
   eventStore: EventStore,
+  position: number,
 ): Promise<ReadModelSnapshotHeader['head'] | undefined> {
-  const position = await eventStore.headPosition();
-  if (position === 0) return undefined;
+  if (position < 1) return undefined;
   const [event] = await eventStore.readAll({ afterPosition: position - 1, limit: 1 });
-  if (!event) return undefined;
+  if (event?.globalPosition !== position) return undefined;
   return { globalPosition: event.globalPosition, eventId: event.eventId, hash: event.hash };
 }
 
@@ -148,7 +148,7 @@ export async function writeReadModelSnapshot(
   },
 ): Promise<SnapshotWritten | undefined> {
   const started = performance.now();
-  const head = await headEvent(sources.eventStore);
+  const head = await eventAt(sources.eventStore, await sources.eventStore.headPosition());
   if (!head) return undefined;
   const header: ReadModelSnapshotHeader = {
     format: FORMAT,
@@ -212,10 +212,9 @@ class LineWriter {
   /** Adds a line (`hashed`: to the checksum). */
   async line(text: string, hashed: boolean): Promise<void> {
     const length = Buffer.byteLength(text);
-    const buffer = this.buffers[this.current]!;
-    if (this.used + length > buffer.length) await this.flush();
+    if (this.used + length > WRITE_BUFFER_BYTES) await this.flush();
     this.bytes += length;
-    if (length > buffer.length) {
+    if (length > WRITE_BUFFER_BYTES) {
       // Longer than a buffer (a chunk of very large documents): written on its own.
       const own = Buffer.from(text);
       if (hashed) this.hash.update(own);
@@ -347,8 +346,8 @@ async function refusal(
     return 'written by another build of the platform (its projections may differ)';
   }
   const { globalPosition, eventId, hash } = header.head;
-  const [event] = await eventStore.readAll({ afterPosition: globalPosition - 1, limit: 1 });
-  if (!event || event.globalPosition !== globalPosition) {
+  const event = await eventAt(eventStore, globalPosition);
+  if (!event) {
     return `the event log holds no event at position ${globalPosition}, where the snapshot was taken`;
   }
   if (event.eventId !== eventId || event.hash !== hash) {
