@@ -30,7 +30,9 @@ export async function handleCommand<TState, TCommand, TEvent extends DomainEvent
 ): Promise<HandleCommandResult<TState>> {
   const attempts = options.expectedRevision === undefined ? (options.retries ?? 3) + 1 : 1;
   for (let attempt = 1; ; attempt++) {
-    const history = await store.readStream(stream.streamId);
+    // Expected not to exist yet (an id just minted): nothing to read, and should the stream
+    // exist after all, the append refuses it as a conflict, as it would any stale revision.
+    const history = options.expectedRevision === 0 ? [] : await store.readStream(stream.streamId);
     const revision = history.length === 0 ? 0 : history[history.length - 1]!.streamRevision;
     if (options.expectedRevision !== undefined && options.expectedRevision !== revision) {
       throw new ConcurrencyConflictError(stream.streamId, options.expectedRevision, revision);
