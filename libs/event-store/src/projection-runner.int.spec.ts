@@ -504,6 +504,56 @@ describe('ProjectionRunner', () => {
     }
   });
 
+  it('once live, reads each new event once for all its projections; one restarted goes on alone; a stop ends the wait for news at once', async () => {
+    const type = streamType();
+    let eventsRead = 0;
+    const counting = new Proxy(store, {
+      get(target, property, receiver) {
+        if (property === 'readAll') {
+          return async (options: Parameters<SqlEventStore['readAll']>[0]) => {
+            const events = await target.readAll(options);
+            eventsRead += events.filter((e) => e.streamType === type).length;
+            return events;
+          };
+        }
+        const value: unknown = Reflect.get(target, property, receiver);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const projections = ['register', 'heat-map', 'treatment'].map((n) =>
+      recordingProjection(`risk-${n}-${type}`, type),
+    );
+    // Others' appends are polled for only every 10 s: what wakes the feed is this process's append.
+    const live = runner(
+      projections.map((p) => p.projection),
+      { store: counting, checkpoints: new InMemoryCheckpointStore(), idleWaitMs: 10_000 },
+    );
+    await live.start();
+    await live.waitUntilCaughtUp(undefined, 10_000);
+    for (let i = 1; i <= 5; i++) {
+      const appended = await appendTo(type, `risk-live-${i}`, ['RiskIdentified']);
+      await live.waitUntilCaughtUp(appended.lastGlobalPosition, 5_000);
+    }
+    for (const { applied } of projections) expect(applied).toHaveLength(5);
+    expect(eventsRead).toBe(5);
+
+    // Restarted on its own (as after a failure), a projection tails by itself; the others stay fed.
+    await live.restart(projections[1]!.projection.name);
+    const sixth = await appendTo(type, 'risk-live-6', ['RiskIdentified']);
+    await live.waitUntilCaughtUp(sixth.lastGlobalPosition, 5_000);
+    for (const { applied } of projections) {
+      expect(applied.at(-1)).toMatchObject({ streamId: 'risk-live-6' });
+    }
+    expect(eventsRead).toBe(7);
+
+    const stopping = performance.now();
+    await live.stop();
+    expect(performance.now() - stopping).toBeLessThan(2_000);
+    for (const { projection } of projections) {
+      expect((await live.statusOf(projection.name)).state).toBe('stopped');
+    }
+  });
+
   it('a checkpoint store failing at the end of the catch-up does not leave projections stuck: they go on alone and save later', async () => {
     const type = streamType();
     const saved = new InMemoryCheckpointStore();

@@ -139,7 +139,10 @@ export class ProjectionTimeoutError extends Error {
 
 interface Waiter {
   readonly position: number;
-  readonly names: readonly string[];
+  /** The projections waited for. */
+  readonly workers: readonly ProjectionWorker[];
+  /** They were all the runner's projections. */
+  readonly all: boolean;
   readonly resolve: () => void;
   readonly reject: (error: Error) => void;
 }
@@ -195,8 +198,8 @@ export class ProjectionRunner {
       await Promise.all([...this.workers.values()].map((worker) => worker.start()));
       return;
     }
-    // One process applies everything: the history is read once for all projections.
-    const group = new CatchUpGroup(this.options);
+    // One process applies everything: the log is read once for all projections.
+    const group = new SharedFeed(this.options);
     await Promise.all([...this.workers.values()].map((worker) => worker.start(group)));
     void group.run();
   }
@@ -252,7 +255,7 @@ export class ProjectionRunner {
     options: { readonly projections?: readonly string[] } = {},
   ): Promise<void> {
     const names = options.projections ?? this.names();
-    for (const name of names) this.worker(name);
+    const workers = names.map((name) => this.worker(name));
     const target = position ?? (await this.options.store.headPosition());
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -269,7 +272,8 @@ export class ProjectionRunner {
       }, timeoutMs);
       const waiter: Waiter = {
         position: target,
-        names,
+        workers,
+        all: options.projections === undefined,
         resolve: () => {
           clearTimeout(timer);
           resolve();
@@ -291,17 +295,41 @@ export class ProjectionRunner {
   }
 
   private settleWaiters(): void {
-    for (const waiter of this.waiters) {
-      const workers = waiter.names.map((name) => this.worker(name));
-      const failed = workers.find((w) => w.state === 'failed' && w.checkpoint < waiter.position);
-      if (workers.every((w) => w.checkpoint >= waiter.position)) {
-        this.waiters.delete(waiter);
-        waiter.resolve();
-      } else if (failed) {
-        this.waiters.delete(waiter);
-        waiter.reject(new ProjectionFailedError(failed.name, failed.lastError));
-      }
+    if (this.waiters.size === 0) return;
+    // Called at every checkpoint of every projection, with a waiter per command in flight:
+    // a waiter for all of them (a command's read-your-writes) is settled by the lowest
+    // checkpoint, and the lowest of a failed projection, without a look at each projection.
+    let lowest = Infinity;
+    let failedLowest: ProjectionWorker | undefined;
+    for (const worker of this.workers.values()) {
+      lowest = Math.min(lowest, worker.checkpoint);
+      if (worker.state === 'failed' && worker.checkpoint < (failedLowest?.checkpoint ?? Infinity))
+        failedLowest = worker;
     }
+    for (const waiter of this.waiters) {
+      const outcome = this.outcome(waiter, lowest, failedLowest);
+      if (outcome === 'waiting') continue;
+      this.waiters.delete(waiter);
+      if (outcome === 'reached') waiter.resolve();
+      else waiter.reject(new ProjectionFailedError(outcome.name, outcome.lastError));
+    }
+  }
+
+  /** Reached, still waiting, or a projection it waits for has failed below its position. */
+  private outcome(
+    waiter: Waiter,
+    lowest: number,
+    failedLowest: ProjectionWorker | undefined,
+  ): 'reached' | 'waiting' | ProjectionWorker {
+    if (waiter.position <= lowest) return 'reached';
+    if (waiter.all && waiter.workers.length === this.workers.size) {
+      return failedLowest && failedLowest.checkpoint < waiter.position ? failedLowest : 'waiting';
+    }
+    if (waiter.workers.every((w) => w.checkpoint >= waiter.position)) return 'reached';
+    return (
+      waiter.workers.find((w) => w.state === 'failed' && w.checkpoint < waiter.position) ??
+      'waiting'
+    );
   }
 }
 
@@ -357,7 +385,7 @@ class ProjectionWorker {
   }
 
   /** With a group: catches up on the history together with the group's other projections. */
-  async start(group?: CatchUpGroup): Promise<void> {
+  async start(group?: SharedFeed): Promise<void> {
     if (this.loop || this.active) return;
     // A stop() arriving while the checkpoint loads waits for this, then stops the loop.
     this.starting ??= (async () => {
@@ -495,7 +523,7 @@ class ProjectionWorker {
     this.options.onError?.(error, { projection: this.name, attempt: 1, willRetry: true });
   }
 
-  private begin(group?: CatchUpGroup): void {
+  private begin(group?: SharedFeed): void {
     const abort = new AbortController();
     this.abort = abort;
     this.lastError = undefined;
@@ -513,7 +541,7 @@ class ProjectionWorker {
     return handlesEvent(this.projection, event);
   }
 
-  /** Applies an event for the catch-up group, with the retries and failure rules of `run`. */
+  /** Applies an event for the shared feed, with the retries and failure rules of `run`. */
   applyForGroup(
     event: RecordedEvent,
     signal: AbortSignal,
@@ -640,7 +668,7 @@ class ProjectionWorker {
   }
 }
 
-interface CatchUpMember {
+interface FeedMember {
   readonly worker: ProjectionWorker;
   readonly signal: AbortSignal;
   /** The last position dispatched to the projection (every event up to it applied or skipped). */
@@ -650,34 +678,47 @@ interface CatchUpMember {
 }
 
 /**
- * The history read once for several projections of one process (at start): each batch of events
- * goes to every projection that takes it, in global order, each from its own checkpoint; the
- * checkpoints are saved per batch. Failing applies are retried as in a projection's own loop
- * (meanwhile the others wait: in-memory read models of one process do not fail transiently), a
- * projection that fails for good or is stopped leaves the group, and at the head everyone goes on
- * alone, each tailing the store for news; so does everyone if reading the store fails. Reading
+ * The log read once for several projections of one process: each batch of events goes to every
+ * projection that takes it, in global order, each from its own checkpoint; the checkpoints are
+ * saved per batch. It catches up on the history at start, then follows the head: an append of
+ * this process wakes it at once, others' appends are seen after at most `idleWaitMs`. Reading
  * ~1,000,000 events once instead of once per projection (about 40 of them) is most of what a
- * start-up of the embedded platform costs.
+ * start-up of the embedded platform costs; once live, an event is read (and parsed) once rather
+ * than once per projection, which is most of what a command's wait for its read models cost.
+ *
+ * Failing applies are retried as in a projection's own loop (meanwhile the others wait:
+ * in-memory read models of one process do not fail transiently); a projection that fails for
+ * good or is stopped leaves the feed, and if reading the store fails everyone goes on alone, each
+ * tailing the store with its own retries.
  */
-class CatchUpGroup {
-  private readonly members = new Set<CatchUpMember>();
+class SharedFeed {
+  private readonly members = new Set<FeedMember>();
   private readonly batchSize: number;
+  private readonly idleWaitMs: number;
+  /** Ends the wait for news (an append, or a member stopping). */
+  private wake?: () => void;
+  private news = false;
 
   constructor(private readonly options: ProjectionRunnerOptions) {
     this.batchSize = Math.max(options.batchSize ?? 500, 1_000);
+    this.idleWaitMs = options.idleWaitMs ?? 1_000;
   }
 
-  /** Resolves when the group no longer applies events for this projection: go on alone? */
+  /** Resolves when the feed no longer applies events for this projection: go on alone? */
   join(worker: ProjectionWorker, signal: AbortSignal): Promise<boolean> {
     return new Promise<boolean>((release) => {
       this.members.add({ worker, signal, dispatched: worker.checkpoint, release });
+      signal.addEventListener('abort', () => this.notify(), { once: true });
     });
   }
 
   async run(): Promise<void> {
+    const stopListening = this.options.store.onAppended(() => this.notify());
     try {
       let position = Math.min(...[...this.members].map((m) => m.dispatched));
+      let live = false;
       while (this.members.size > 0) {
+        this.news = false;
         const streamTypes = this.streamTypes();
         const head = await this.options.store.headPosition();
         const events = await this.options.store.readAll({
@@ -706,28 +747,59 @@ class CatchUpGroup {
         // Only an empty read (or one reaching the head) means there is nothing more: the store
         // may cap the batch. The head was read first, so everything up to it is committed.
         const caughtUp = events.length === 0 || events.at(-1)!.globalPosition >= head;
-        position = events.length === 0 ? Math.max(position, head) : events.at(-1)!.globalPosition;
-        for (const member of this.members) {
-          if (member.signal.aborted) {
-            await this.leave(member, false);
-            continue;
+        const reached =
+          events.length === 0 ? Math.max(position, head) : events.at(-1)!.globalPosition;
+        if (reached > position || !live) {
+          for (const member of this.members) {
+            if (member.signal.aborted) {
+              await this.leave(member, false);
+              continue;
+            }
+            member.dispatched = Math.max(member.dispatched, reached);
+            await member.worker.reached(member.dispatched, caughtUp);
           }
-          member.dispatched = Math.max(member.dispatched, position);
-          await member.worker.reached(member.dispatched, caughtUp);
         }
-        if (caughtUp) break;
-        // Let the process answer requests (e.g. /health) between batches.
-        await new Promise<void>((resolve) => setImmediate(resolve));
+        position = reached;
+        live ||= caughtUp;
+        if (!caughtUp) {
+          // Let the process answer requests (e.g. /health) between batches.
+          await new Promise<void>((resolve) => setImmediate(resolve));
+        } else {
+          await this.newsOrIdle();
+        }
+        for (const member of this.members) {
+          if (member.signal.aborted) await this.leave(member, false);
+        }
       }
     } catch (error) {
       // The store failed: everyone goes on alone, and their own loops wait and retry.
       this.options.onError?.(error, {
-        projection: '(catch-up group)',
+        projection: '(shared feed)',
         attempt: 1,
         willRetry: true,
       });
+    } finally {
+      stopListening();
     }
     for (const member of [...this.members]) await this.leave(member, true);
+  }
+
+  private notify(): void {
+    this.news = true;
+    this.wake?.();
+  }
+
+  /** Waits for an append of this process, a member stopping, or idleWaitMs (others' appends). */
+  private async newsOrIdle(): Promise<void> {
+    if (this.news) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, this.idleWaitMs);
+      this.wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+    this.wake = undefined;
   }
 
   /** The stream types to read: all of them unless every member filters by stream type. */
@@ -736,7 +808,7 @@ class CatchUpGroup {
   }
 
   /** Never throws: a projection is always released (its own loop retries a failed save). */
-  private async leave(member: CatchUpMember, goOn: boolean): Promise<void> {
+  private async leave(member: FeedMember, goOn: boolean): Promise<void> {
     if (!this.members.delete(member)) return;
     try {
       await member.worker.reached(member.dispatched, false);
