@@ -14,6 +14,7 @@ import type { TokenAudience } from './tokens.js';
 import {
   DEFAULT_TOKEN_AUDIENCE,
   HmacTokenAuthority,
+  RememberingTokenVerifier,
   JwksTokenVerifier,
   loadOrCreateSigningSecret,
 } from './tokens.js';
@@ -63,14 +64,20 @@ export class AuthModule {
                   clock,
                 ),
             },
-            { provide: TOKEN_VERIFIER, useExisting: HmacTokenAuthority },
+            {
+              provide: TOKEN_VERIFIER,
+              inject: [HmacTokenAuthority, CLOCK],
+              useFactory: (authority: HmacTokenAuthority, clock: Clock) =>
+                new RememberingTokenVerifier(authority, clock),
+            },
             { provide: TOKEN_ISSUER, useExisting: HmacTokenAuthority },
           ]
         : [
             {
               provide: TOKEN_VERIFIER,
               inject: [CLOCK],
-              useFactory: (clock: Clock) => new JwksTokenVerifier({ ...tokens, clock }),
+              useFactory: (clock: Clock) =>
+                new RememberingTokenVerifier(new JwksTokenVerifier({ ...tokens, clock }), clock),
             },
             { provide: TOKEN_ISSUER, useValue: null },
           ];

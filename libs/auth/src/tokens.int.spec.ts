@@ -12,9 +12,11 @@ import { ManualClock } from '@isms/event-sourcing';
 import {
   HmacTokenAuthority,
   JwksTokenVerifier,
+  RememberingTokenVerifier,
   TokenRejectedError,
   loadOrCreateSigningSecret,
 } from './tokens.js';
+import type { TokenVerifier } from './tokens.js';
 
 describe('embedded tokens (HS256, secret in the data directory)', () => {
   let dir: string;
@@ -72,6 +74,72 @@ describe('embedded tokens (HS256, secret in the data directory)', () => {
     await expect(new HmacTokenAuthority(secret).verify(token)).rejects.toMatchObject({
       reason: 'invalid',
     });
+  });
+});
+
+describe('remembering accepted tokens (a client sends the same token with every request)', () => {
+  function counted(verifier: TokenVerifier) {
+    const verified: string[] = [];
+    return {
+      verified,
+      verifier: {
+        verify: (token: string) => {
+          verified.push(token);
+          return verifier.verify(token);
+        },
+      },
+    };
+  }
+
+  it('verifies a token once, then answers from memory until it expires or five minutes pass', async () => {
+    const clock = new ManualClock('2026-05-04T08:00:00.000Z');
+    const authority = new HmacTokenAuthority(new Uint8Array(32).fill(7), undefined, clock);
+    const inner = counted(authority);
+    const verifier = new RememberingTokenVerifier(inner.verifier, clock);
+    const long = await authority.issue({ sub: 'person-1', tid: 'tenant-1', ttlSeconds: 3600 });
+    const short = await authority.issue({ sub: 'person-2', tid: 'tenant-1', ttlSeconds: 60 });
+
+    const first = await verifier.verify(long.token);
+    expect(await verifier.verify(long.token)).toEqual(first);
+    expect(await verifier.verify(short.token)).toMatchObject({ sub: 'person-2' });
+    expect(inner.verified).toEqual([long.token, short.token]);
+
+    // Past its expiry a remembered token goes back to the verifier, which refuses it.
+    clock.advance(61_000);
+    await expect(verifier.verify(short.token)).rejects.toMatchObject({ reason: 'expired' });
+    await expect(verifier.verify(short.token)).rejects.toMatchObject({ reason: 'expired' });
+    expect(await verifier.verify(long.token)).toEqual(first);
+    expect(inner.verified).toEqual([long.token, short.token, short.token, short.token]);
+
+    // Remembered for five minutes at most, then verified again.
+    clock.advance(5 * 60_000);
+    expect(await verifier.verify(long.token)).toEqual(first);
+    expect(inner.verified.at(-1)).toBe(long.token);
+    expect(inner.verified).toHaveLength(5);
+  });
+
+  it('verifies afresh a token differing in one byte, and does not remember refusals', async () => {
+    const clock = new ManualClock('2026-05-04T08:00:00.000Z');
+    const authority = new HmacTokenAuthority(new Uint8Array(32).fill(7), undefined, clock);
+    const inner = counted(authority);
+    const verifier = new RememberingTokenVerifier(inner.verifier, clock, { capacity: 2 });
+    const { token } = await authority.issue({ sub: 'person-1', ttlSeconds: 3600 });
+    await verifier.verify(token);
+    // One character in the middle of the signature (all six of its bits count there).
+    const at = token.lastIndexOf('.') + 10;
+    const tampered = `${token.slice(0, at)}${token[at] === 'A' ? 'z' : 'A'}${token.slice(at + 1)}`;
+    await expect(verifier.verify(tampered)).rejects.toMatchObject({ reason: 'invalid' });
+    await expect(verifier.verify(tampered)).rejects.toMatchObject({ reason: 'invalid' });
+    expect(inner.verified).toEqual([token, tampered, tampered]);
+
+    // Beyond its capacity the oldest is forgotten (and verified again when it comes back).
+    const others = [
+      await authority.issue({ sub: 'person-2', ttlSeconds: 3600 }),
+      await authority.issue({ sub: 'person-3', ttlSeconds: 3600 }),
+    ];
+    for (const other of others) await verifier.verify(other.token);
+    await verifier.verify(token);
+    expect(inner.verified.slice(3)).toEqual([others[0]!.token, others[1]!.token, token]);
   });
 });
 
