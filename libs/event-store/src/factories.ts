@@ -1,4 +1,4 @@
-import { PgliteSqlClient } from './pglite-sql-client.js';
+import { PgliteSqlClient, PgliteThreadSqlClient } from './pglite-sql-client.js';
 import type { PostgresSqlClientOptions } from './postgres-sql-client.js';
 import { PostgresSqlClient } from './postgres-sql-client.js';
 import type { SqlClient } from './sql-client.js';
@@ -10,6 +10,11 @@ export type PostgresEventStoreOptions = PostgresSqlClientOptions & SqlEventStore
 export interface EmbeddedEventStoreOptions extends SqlEventStoreOptions {
   /** Directory of the database files, e.g. `<ISMS_DATA_DIR>/event-store`; 'memory' for none. */
   readonly dataDir: string | 'memory';
+  /**
+   * Where PGlite runs: in a worker thread of its own (default), so that PostgreSQL's work does
+   * not hold up the process's main thread, or in the main thread.
+   */
+  readonly thread?: 'worker' | 'main';
 }
 
 /** The server adapter: PostgreSQL through a `pg` pool. */
@@ -24,7 +29,11 @@ export async function createEmbeddedEventStore(
   options: EmbeddedEventStoreOptions,
 ): Promise<SqlEventStore> {
   // The client is this store's alone, and its directory is locked to this process.
-  return openOwning(await PgliteSqlClient.open({ dataDir: options.dataDir }), {
+  const client =
+    options.thread === 'main'
+      ? await PgliteSqlClient.open({ dataDir: options.dataDir })
+      : await PgliteThreadSqlClient.open({ dataDir: options.dataDir });
+  return openOwning(client, {
     ...options,
     soleWriter: true,
   });

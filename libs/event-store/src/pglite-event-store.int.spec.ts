@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import type { EventMetadata } from '@isms/event-sourcing';
 import { eventStoreContract } from '@isms/event-sourcing/testing';
 import { createEmbeddedEventStore } from './factories.js';
-import { PgliteSqlClient } from './pglite-sql-client.js';
+import { PgliteSqlClient, PgliteThreadSqlClient } from './pglite-sql-client.js';
+import { asSqlError } from './sql-client.js';
 import { SqlEventStore } from './sql-event-store.js';
 import { sqlEventStoreSpecifics, sqlTampering } from './testing/sql-fixtures.js';
 
@@ -62,6 +63,87 @@ eventStoreContract(
   },
   { adapter: 'pglite' },
 );
+
+// As `npm start` runs it: PGlite in a worker thread (createEmbeddedEventStore's default), the
+// only writer. Same contract: nothing a caller sees may differ from PGlite in the main thread.
+let threadClient: Promise<PgliteThreadSqlClient> | undefined;
+afterAll(async () => {
+  await (await threadClient)?.close();
+});
+eventStoreContract(
+  'PGlite in a worker thread, sole writer',
+  async ({ clock, upcasters }) => {
+    const client = await (threadClient ??= PgliteThreadSqlClient.open({ dataDir: 'memory' }));
+    const store = await SqlEventStore.open(client, { clock, upcasters, soleWriter: true });
+    return {
+      store,
+      checkpoints: store.checkpoints,
+      tamper: sqlTampering(client),
+      cleanup: async () => {},
+    };
+  },
+  { adapter: 'pglite' },
+);
+
+describe('PGlite in a worker thread', () => {
+  it('gives PostgreSQL errors with their fields, runs transactions whole or not at all, and locks its directory', async () => {
+    const dataDir = tempDir();
+    const client = await PgliteThreadSqlClient.open({ dataDir });
+    try {
+      await expect(PgliteThreadSqlClient.open({ dataDir })).rejects.toThrow(/already open/);
+      await client.exec('CREATE TABLE soa_line (control text PRIMARY KEY, applicable boolean)');
+      await client.query('INSERT INTO soa_line VALUES ($1, $2)', ['A.5.1', true]);
+      const duplicate = await client
+        .query('INSERT INTO soa_line VALUES ($1, $2)', ['A.5.1', false])
+        .catch((error: unknown) => error);
+      expect(asSqlError(duplicate)).toMatchObject({
+        code: '23505',
+        constraint: 'soa_line_pkey',
+        message: expect.stringMatching(/duplicate key/),
+      });
+
+      // A transaction that throws leaves nothing; one that resolves commits everything.
+      await expect(
+        client.transaction(async (tx) => {
+          await tx.query('INSERT INTO soa_line VALUES ($1, $2)', ['A.5.2', true]);
+          throw new Error('the reviewer refused');
+        }),
+      ).rejects.toThrow('the reviewer refused');
+      const committed = await client.transaction(
+        async (tx) => {
+          await tx.query('INSERT INTO soa_line VALUES ($1, $2)', ['A.5.3', false]);
+          await tx.exec("UPDATE soa_line SET applicable = false WHERE control = 'A.5.1'");
+          return (await tx.query<{ n: number }>('SELECT count(*)::int AS n FROM soa_line'))[0]!.n;
+        },
+        { prelude: 'SET LOCAL statement_timeout = 5000' },
+      );
+      expect(committed).toBe(2);
+      // Sent while a transaction holds the database, a statement runs after it.
+      const [inTransaction, outside] = await Promise.all([
+        client.transaction(async (tx) => {
+          await new Promise((resolve) => setTimeout(resolve, 50));
+          await tx.query("DELETE FROM soa_line WHERE control = 'A.5.3'");
+          return 'deleted';
+        }),
+        client.query<{ control: string }>('SELECT control FROM soa_line ORDER BY control'),
+      ]);
+      expect(inTransaction).toBe('deleted');
+      expect(outside).toEqual([{ control: 'A.5.1' }]);
+    } finally {
+      await client.close();
+    }
+    await expect(client.query('SELECT 1')).rejects.toThrow(/closed/);
+    // Closed: the directory is free again, and holds what was committed.
+    const reopened = await PgliteThreadSqlClient.open({ dataDir });
+    try {
+      expect(await reopened.query('SELECT control, applicable FROM soa_line')).toEqual([
+        { control: 'A.5.1', applicable: false },
+      ]);
+    } finally {
+      await reopened.close();
+    }
+  }, 60_000);
+});
 
 sqlEventStoreSpecifics('PGlite', async () => {
   const client = await sharedClient();

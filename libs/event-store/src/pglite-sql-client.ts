@@ -1,6 +1,14 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { PGlite } from '@electric-sql/pglite';
+import type {
+  PgliteReady,
+  PgliteReply,
+  PgliteRequest,
+  PgliteWorkerData,
+  SerialisedError,
+} from './pglite-worker.js';
 import type { SqlClient, SqlExecutor, SqlTransactionOptions } from './sql-client.js';
 
 export interface PgliteSqlClientOptions {
@@ -72,6 +80,160 @@ export class PgliteSqlClient implements SqlClient {
     if (!this.db.closed) await this.db.close();
     if (this.lockPath) rmSync(this.lockPath, { force: true });
   }
+}
+
+/** Distributes `Omit` over a union (each request kind keeps its own fields). */
+type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;
+
+/**
+ * SqlClient over PGlite running in a worker thread (`pglite-worker.ts`): the same database as
+ * `PgliteSqlClient`, with PostgreSQL's work (executing, parsing, writing its files) on another
+ * core. The embedded platform uses it, so that appends and reads do not hold up its main thread,
+ * which serves HTTP and applies the read models. Statements and transactions still run one at a
+ * time, in the order they were sent; a transaction holds the database until it ends.
+ */
+export class PgliteThreadSqlClient implements SqlClient {
+  readonly engine = 'pglite' as const;
+  private readonly pending = new Map<
+    number,
+    { resolve: (value: unknown) => void; reject: (error: Error) => void }
+  >();
+  private nextId = 1;
+  private ended?: Error;
+
+  private constructor(
+    private readonly worker: Worker,
+    private readonly lockPath: string | undefined,
+  ) {
+    worker.on('message', (reply: PgliteReply) => {
+      const waiting = this.pending.get(reply.id);
+      if (!waiting) return;
+      this.pending.delete(reply.id);
+      if (this.pending.size === 0) worker.unref();
+      if ('error' in reply) waiting.reject(deserialiseError(reply.error));
+      else waiting.resolve(reply.value);
+    });
+    const end = (error: Error) => {
+      this.ended ??= error;
+      for (const waiting of this.pending.values()) waiting.reject(error);
+      this.pending.clear();
+    };
+    worker.on('error', end);
+    worker.on('exit', (code) =>
+      end(new Error(`The PGlite worker thread ended (exit code ${code})`)),
+    );
+    worker.unref(); // kept referenced only while a request is in flight
+  }
+
+  static async open(options: PgliteSqlClientOptions): Promise<PgliteThreadSqlClient> {
+    let lockPath: string | undefined;
+    if (options.dataDir !== 'memory') {
+      mkdirSync(options.dataDir, { recursive: true });
+      lockPath = acquireDirectoryLock(options.dataDir);
+    }
+    try {
+      const worker = new Worker(workerFile(), {
+        workerData: { pgliteWorker: true, dataDir: options.dataDir } satisfies PgliteWorkerData,
+        ...workerExecArgv(),
+      });
+      const ready = await new Promise<PgliteReady>((resolve, reject) => {
+        const exited = (code: number) =>
+          reject(
+            new Error(`The PGlite worker thread ended before it was ready (exit code ${code})`),
+          );
+        worker.once('message', (message: PgliteReady) => {
+          worker.off('error', reject).off('exit', exited);
+          resolve(message);
+        });
+        worker.once('error', reject).once('exit', exited);
+      });
+      if (!ready.ready) {
+        await worker.terminate();
+        throw deserialiseError(ready.error);
+      }
+      return new PgliteThreadSqlClient(worker, lockPath);
+    } catch (error) {
+      if (lockPath) rmSync(lockPath, { force: true });
+      throw error;
+    }
+  }
+
+  async query<R extends object>(sql: string, params: readonly unknown[] = []): Promise<R[]> {
+    return (await this.request({ op: 'query', sql, params: [...params] })) as R[];
+  }
+
+  async exec(script: string): Promise<void> {
+    await this.request({ op: 'exec', sql: script });
+  }
+
+  async transaction<T>(
+    work: (tx: SqlExecutor) => Promise<T>,
+    options: SqlTransactionOptions = {},
+  ): Promise<T> {
+    const tx = (await this.request({
+      op: 'begin',
+      ...(options.prelude ? { prelude: options.prelude } : {}),
+    })) as number;
+    let result: T;
+    try {
+      result = await work({
+        query: async <R extends object>(sql: string, params: readonly unknown[] = []) =>
+          (await this.request({ op: 'query', sql, params: [...params], tx })) as R[],
+        exec: async (script: string) => {
+          await this.request({ op: 'exec', sql: script, tx });
+        },
+      });
+    } catch (error) {
+      await this.request({ op: 'rollback', tx }).catch(() => undefined);
+      throw error;
+    }
+    await this.request({ op: 'commit', tx });
+    return result;
+  }
+
+  async close(): Promise<void> {
+    if (!this.ended) {
+      await this.request({ op: 'close' }).catch(() => undefined);
+      this.ended = new Error('The event store is closed');
+      await this.worker.terminate();
+    }
+    if (this.lockPath) rmSync(this.lockPath, { force: true });
+  }
+
+  private request(request: WithoutId<PgliteRequest>): Promise<unknown> {
+    if (this.ended) return Promise.reject(this.ended);
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      if (this.pending.size === 1) this.worker.ref();
+      this.worker.postMessage({ ...request, id } as PgliteRequest);
+    });
+  }
+}
+
+/** The worker's file beside this one: `.ts` when run from source, `.js` when built. */
+function workerFile(): URL {
+  const extension = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
+  return new URL(`./pglite-worker${extension}`, import.meta.url);
+}
+
+/**
+ * From source the thread needs the TypeScript loader: a worker inherits the process's flags
+ * (`--import @swc-node/register/esm-register` when the platform runs from source), and gets the
+ * loader here when the process has another one (Jest). Built, it needs nothing.
+ */
+function workerExecArgv(): { execArgv?: string[] } {
+  const needsLoader =
+    import.meta.url.endsWith('.ts') &&
+    !process.execArgv.some((arg) => arg.includes('@swc-node/register'));
+  return needsLoader ? { execArgv: ['--import', '@swc-node/register/esm-register'] } : {};
+}
+
+function deserialiseError(serialised: SerialisedError): Error {
+  const error = Object.assign(new Error(serialised.message), serialised.fields);
+  error.name = serialised.name;
+  if (serialised.stack) error.stack = serialised.stack;
+  return error;
 }
 
 /**
