@@ -11,6 +11,7 @@ import type { SqlEventStore } from '@isms/event-store';
 import { InMemoryReadStore } from '@isms/read-store';
 import type { ReadStore } from '@isms/read-store';
 import { handlesEvent, replayFilter } from '@isms/event-sourcing';
+import { EventCursor } from './as-of-replay.js';
 import { projectAsOf } from './projections.js';
 import type { ProjectionFactory } from './projections.js';
 
@@ -379,5 +380,44 @@ describe('projectAsOf narrowed to the streams that matter', () => {
     expect(
       (await inScope(full, 'scope-de')).filter(([id]) => id !== 'b1'), // tenant-b's
     ).toEqual(await inScope(narrowed, 'scope-de'));
+  });
+});
+
+describe('EventCursor', () => {
+  const recorded = (globalPosition: number) => ({ globalPosition }) as RecordedEvent;
+
+  it('reads the next page while the current one is consumed, and gives every event once, in order', async () => {
+    const log = [1, 2, 3, 4, 5].map(recorded);
+    const asked: number[] = [];
+    const cursor = new EventCursor(
+      'risk',
+      async (after) => {
+        asked.push(after);
+        return log.filter((e) => e.globalPosition > after).slice(0, 2);
+      },
+      2,
+    );
+    expect((await cursor.head())?.globalPosition).toBe(1);
+    expect(asked).toEqual([0, 2]); // the second page is on its way before the first is consumed
+    const seen: number[] = [];
+    for (let event = await cursor.head(); event; cursor.advance(), event = await cursor.head()) {
+      seen.push(event.globalPosition);
+    }
+    expect(seen).toEqual([1, 2, 3, 4, 5]);
+    expect(asked).toEqual([0, 2, 4]); // a short page is the last: nothing read beyond it
+  });
+
+  it('gives a failed read to whoever asks for its page, and none to a replay that stopped before', async () => {
+    const failing = (after: number) =>
+      after === 0
+        ? Promise.resolve([recorded(1), recorded(2)])
+        : Promise.reject(new Error('event store unavailable'));
+    const abandoned = new EventCursor('soa', failing, 2);
+    expect((await abandoned.head())?.globalPosition).toBe(1); // its read-ahead fails unseen
+    const consumed = new EventCursor('soa', failing, 2);
+    await consumed.head();
+    consumed.advance();
+    consumed.advance();
+    await expect(consumed.head()).rejects.toThrow('event store unavailable');
   });
 });

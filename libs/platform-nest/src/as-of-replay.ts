@@ -38,12 +38,17 @@ export type AsOfNarrowing =
       readonly dataEquals: Readonly<Record<string, string>>;
     };
 
-/** One read of history, paged, consumed one event at a time (sources of a merge). */
+/**
+ * One read of history, paged, consumed one event at a time (sources of a merge). While one page
+ * is consumed the next is already being read (one page ahead), so that the store's work (on the
+ * embedded platform, PGlite's thread) overlaps with the replay's.
+ */
 export class EventCursor {
   private buffer: RecordedEvent[] = [];
   private index = 0;
   private after = 0;
   private done = false;
+  private next?: Promise<RecordedEvent[]>;
 
   constructor(
     readonly source: string,
@@ -54,11 +59,18 @@ export class EventCursor {
   async head(): Promise<RecordedEvent | undefined> {
     if (this.index < this.buffer.length) return this.buffer[this.index];
     if (this.done) return undefined;
-    this.buffer = await this.read(this.after);
+    const page = this.next ?? this.read(this.after);
+    this.next = undefined;
+    this.buffer = await page;
     this.index = 0;
     if (this.buffer.length < this.limit) this.done = true;
     if (this.buffer.length === 0) return undefined;
     this.after = this.buffer[this.buffer.length - 1]!.globalPosition;
+    if (!this.done) {
+      this.next = this.read(this.after);
+      // Awaited by the next head(); a replay abandoned before it must not leave it unhandled.
+      this.next.catch(() => undefined);
+    }
     return this.buffer[0];
   }
 

@@ -691,6 +691,11 @@ interface FeedMember {
  * good or is stopped leaves the feed, and if reading the store fails everyone goes on alone, each
  * tailing the store with its own retries.
  */
+interface FeedBatch {
+  readonly head: number;
+  readonly events: readonly RecordedEvent[];
+}
+
 class SharedFeed {
   private readonly members = new Set<FeedMember>();
   private readonly batchSize: number;
@@ -717,15 +722,16 @@ class SharedFeed {
     try {
       let position = Math.min(...[...this.members].map((m) => m.dispatched));
       let live = false;
+      let ahead: Promise<FeedBatch> | undefined;
       while (this.members.size > 0) {
-        this.news = false;
-        const streamTypes = this.streamTypes();
-        const head = await this.options.store.headPosition();
-        const events = await this.options.store.readAll({
-          afterPosition: position,
-          limit: this.batchSize,
-          ...(streamTypes ? { streamTypes } : {}),
-        });
+        const { head, events } = await (ahead ?? this.read(position));
+        ahead = undefined;
+        if (events.length > 0 && events.at(-1)!.globalPosition < head) {
+          // More history: read the next batch while this one is applied (the store's work, on
+          // the embedded platform PGlite's thread, overlaps with the projections').
+          ahead = this.read(events.at(-1)!.globalPosition);
+          ahead.catch(() => undefined); // awaited next round, unless the feed ends first
+        }
         for (const event of events) {
           for (const member of this.members) {
             if (member.signal.aborted) {
@@ -782,6 +788,19 @@ class SharedFeed {
       stopListening();
     }
     for (const member of [...this.members]) await this.leave(member, true);
+  }
+
+  /** The head, then the events after `position` (the head first: see `caughtUp`). */
+  private async read(position: number): Promise<FeedBatch> {
+    this.news = false; // an append from now on is news for the wait after this batch
+    const streamTypes = this.streamTypes();
+    const head = await this.options.store.headPosition();
+    const events = await this.options.store.readAll({
+      afterPosition: position,
+      limit: this.batchSize,
+      ...(streamTypes ? { streamTypes } : {}),
+    });
+    return { head, events };
   }
 
   private notify(): void {
