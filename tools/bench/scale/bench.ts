@@ -4,9 +4,9 @@
  *   npm run seed -- --data-dir /tmp/isms-scale-1m            # ~1,000,000 events, once
  *   npm run bench:scale -- --data-dir /tmp/isms-scale-1m [--rate 200] [--seconds 30]
  *                          [--report-samples 30] [--asof-samples 5] [--copy]
- *                          [--settle-seconds 0] [--warmup-seconds 3]
+ *                          [--settle-seconds 0] [--warmup-seconds 3] [--keep-snapshot]
  *                          [--skip report,commands,asof,restart] [--cpu-prof]
- *                          [--node-flags '--trace-gc'] [--platform-log platform.log]
+ *                          [--node-flags=--trace-gc] [--platform-log platform.log]
  *
  * The platform runs as it does with `npm start` (apps/platform/src/main.ts, from source, PGlite
  * event store, in-memory read models rebuilt at start) in a child process; this process drives
@@ -25,7 +25,9 @@
  * 5. restart: the stop (the platform saves its read models, `<data-dir>/read-models.snapshot`),
  *    then a second start on the same directory, which restores them instead of rebuilding:
  *    spawn → listening → caught up, resident memory, and the group report again.
- * A snapshot already in the data directory is removed first, so the first start rebuilds.
+ * A snapshot already in the data directory is removed first, so the first start rebuilds
+ * (with --keep-snapshot it is kept: the first start restores it, e.g. to measure commands on a
+ * restarted platform; it is used only if the same code wrote it).
  * The commands append to the data directory: with --copy the bench works on a copy (made
  * first, removed at the end) so the seeded data set stays as it was.
  */
@@ -57,6 +59,7 @@ const { values: args } = parseArgs({
     'asof-samples': { type: 'string', default: '5' },
     'as-of': { type: 'string', default: '2025-06-30T23:59:59Z' },
     copy: { type: 'boolean', default: false },
+    'keep-snapshot': { type: 'boolean', default: false },
     'cpu-prof': { type: 'boolean', default: false },
     skip: { type: 'string', default: '' },
     'settle-seconds': { type: 'string', default: '0' },
@@ -193,7 +196,7 @@ async function main(): Promise<void> {
   };
   const profDir = join(tmpdir(), 'isms-bench-scale-prof');
   const snapshotFile = join(dataDir, 'read-models.snapshot');
-  if (existsSync(snapshotFile)) {
+  if (existsSync(snapshotFile) && !args['keep-snapshot']) {
     console.error(`removing ${snapshotFile}: the first start is to rebuild the read models`);
     rmSync(snapshotFile);
   }
