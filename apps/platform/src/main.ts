@@ -15,9 +15,12 @@ async function bootstrap(): Promise<void> {
   const app = await createPlatformApp(config, new JsonNestLogger(log));
   await app.init();
   const base = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}`;
+  await app.listen(config.port, config.host);
+  // After listen: on a data directory with history but no administrator (an imported or seeded
+  // log), enrolling one waits for the read models (up to the commands' 10 s settle timeout); the
+  // port need not stay closed meanwhile.
   const firstStart =
     config.auth.mode === 'embedded' ? await prepareFirstStart(app, config) : undefined;
-  await app.listen(config.port, config.host);
   log.info(
     { url: base, dataDir: config.dataDir, auth: config.auth.mode },
     `ISMS Ledger is up: ${base}/health, API docs at ${base}/docs, metrics at ${base}/metrics`,
