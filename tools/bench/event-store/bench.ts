@@ -2,7 +2,7 @@
  * Event store benchmark: both adapters, the same workload, one markdown table.
  *
  *   npm run bench:event-store -- [--events 20000] [--rounds 3] [--concurrency 8]
- *                                [--adapters pglite,postgresql]
+ *                                [--adapters pglite,pglite-main,postgresql]
  *
  * Workloads (bounded; nothing runs longer than the event count allows):
  *   1. single-event appends spread over many streams (each append its own transaction),
@@ -11,7 +11,9 @@
  * PostgreSQL: DATABASE_URL or postgres://isms:isms@127.0.0.1:5432/isms, in a throwaway database
  * (created and dropped here). Its fsync / synchronous_commit settings are printed with the
  * results: figures taken with fsync=off say nothing about durable throughput.
- * PGlite: a fresh directory under the OS temp dir, removed at the end.
+ * PGlite: a fresh directory under the OS temp dir, removed at the end; `pglite` runs it in its
+ * worker thread as the platform does, `pglite-main` in the main thread (createEmbeddedEventStore's
+ * `thread: 'main'`), to show what the thread costs or saves.
  * Each append workload runs --rounds times (new streams each round, the log growing); the
  * table gives the median and the best round, since other processes on a small machine make
  * single rounds noisy. readAll reads the whole log once per round, after the appends.
@@ -170,21 +172,32 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
   const notes: string[] = [];
 
-  if (adapters.includes('pglite')) {
+  const pgliteThreads = [
+    { adapter: 'pglite', thread: 'worker', label: 'PGlite (embedded, file-backed, own thread)' },
+    {
+      adapter: 'pglite-main',
+      thread: 'main',
+      label: 'PGlite (embedded, file-backed, main thread)',
+    },
+  ] as const;
+  for (const { adapter, thread, label } of pgliteThreads) {
+    if (!adapters.includes(adapter)) continue;
     const dataDir = mkdtempSync(join(tmpdir(), 'isms-bench-pglite-'));
     try {
-      const store = await createEmbeddedEventStore({ dataDir });
+      const store = await createEmbeddedEventStore({ dataDir, thread });
       try {
-        await runAdapter('PGlite (embedded, file-backed)', store, rows);
+        await runAdapter(label, store, rows);
       } finally {
         await store.close();
       }
-      notes.push(
-        'PGlite: commits are written to the file system before append returns (a killed process loses nothing); PGlite does not fsync, so a power loss can lose the last commits.',
-      );
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
     }
+  }
+  if (adapters.some((a) => a.startsWith('pglite'))) {
+    notes.push(
+      'PGlite: commits are written to the file system before append returns (a killed process loses nothing); PGlite does not fsync, so a power loss can lose the last commits.',
+    );
   }
 
   if (adapters.includes('postgresql')) {
