@@ -41,48 +41,44 @@ eventStoreContract(
   { adapter: 'pglite' },
 );
 
-// As the embedded app opens it (createEmbeddedEventStore): the only writer, so readAll answers
-// tails from the events it appended. Each case opens its own store object after the previous
-// cases' appends, so it is the only one writing while the case runs. A database of its own (the
-// contract's cases expect the log's instants to be theirs).
-let soleWriterClient: Promise<PgliteSqlClient> | undefined;
-afterAll(async () => {
-  await (await soleWriterClient)?.close();
-});
-eventStoreContract(
-  'PGlite, sole writer (new events read from memory)',
-  async ({ clock, upcasters }) => {
-    const client = await (soleWriterClient ??= PgliteSqlClient.open({ dataDir: 'memory' }));
-    const store = await SqlEventStore.open(client, { clock, upcasters, soleWriter: true });
-    return {
-      store,
-      checkpoints: store.checkpoints,
-      tamper: sqlTampering(client),
-      cleanup: async () => {},
-    };
-  },
-  { adapter: 'pglite' },
-);
+/**
+ * The contract on a store that is the only writer of its database, as the embedded app opens it
+ * (createEmbeddedEventStore): readAll answers tails from the events it appended. Each case opens
+ * its own store object after the previous cases' appends, so it is the only one writing while
+ * the case runs. A database of its own (the contract's cases expect the log's instants to be
+ * theirs).
+ */
+function soleWriterContract(
+  name: string,
+  openClient: () => Promise<PgliteSqlClient | PgliteThreadSqlClient>,
+): void {
+  let opened: Promise<PgliteSqlClient | PgliteThreadSqlClient> | undefined;
+  afterAll(async () => {
+    await (await opened)?.close();
+  });
+  eventStoreContract(
+    name,
+    async ({ clock, upcasters }) => {
+      const client = await (opened ??= openClient());
+      const store = await SqlEventStore.open(client, { clock, upcasters, soleWriter: true });
+      return {
+        store,
+        checkpoints: store.checkpoints,
+        tamper: sqlTampering(client),
+        cleanup: async () => {},
+      };
+    },
+    { adapter: 'pglite' },
+  );
+}
 
+soleWriterContract('PGlite, sole writer (new events read from memory)', () =>
+  PgliteSqlClient.open({ dataDir: 'memory' }),
+);
 // As `npm start` runs it: PGlite in a worker thread (createEmbeddedEventStore's default), the
 // only writer. Same contract: nothing a caller sees may differ from PGlite in the main thread.
-let threadClient: Promise<PgliteThreadSqlClient> | undefined;
-afterAll(async () => {
-  await (await threadClient)?.close();
-});
-eventStoreContract(
-  'PGlite in a worker thread, sole writer',
-  async ({ clock, upcasters }) => {
-    const client = await (threadClient ??= PgliteThreadSqlClient.open({ dataDir: 'memory' }));
-    const store = await SqlEventStore.open(client, { clock, upcasters, soleWriter: true });
-    return {
-      store,
-      checkpoints: store.checkpoints,
-      tamper: sqlTampering(client),
-      cleanup: async () => {},
-    };
-  },
-  { adapter: 'pglite' },
+soleWriterContract('PGlite in a worker thread, sole writer', () =>
+  PgliteThreadSqlClient.open({ dataDir: 'memory' }),
 );
 
 describe('PGlite in a worker thread', () => {
