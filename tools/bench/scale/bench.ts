@@ -40,7 +40,6 @@ import {
   rmSync,
   statSync,
 } from 'node:fs';
-import { Agent, request } from 'node:http';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -48,6 +47,8 @@ import { DEFAULT_THREATS, DEFAULT_VULNERABILITIES } from '@isms/risk';
 import type { SeedManifest } from '../../seed/src/generate.js';
 import { manifestFile } from '../../seed/src/seed.js';
 import { startPlatform } from '../../seed/src/platform-process.js';
+import type { BenchReply } from '../kept-alive-client.js';
+import { KeptAliveClient } from '../kept-alive-client.js';
 import type { PlatformProcess } from '../../seed/src/platform-process.js';
 
 const { values: args } = parseArgs({
@@ -92,13 +93,7 @@ function percentiles(values: number[]): Percentiles {
 }
 const r1 = (x: number) => Math.round(x * 10) / 10;
 
-/**
- * The client's connections: kept alive, as many as there are commands in flight. Requests go
- * through node:http rather than fetch: on this 2-core machine the load generator shares the
- * CPU with the platform, and fetch's allocations gave the generator itself 10 ms collections
- * every 0.7 s, which counted as the platform's latency.
- */
-const agent = new Agent({ keepAlive: true, maxSockets: 512 });
+const client = new KeptAliveClient();
 
 function call(
   platform: PlatformProcess,
@@ -106,41 +101,8 @@ function call(
   method: string,
   path: string,
   body?: unknown,
-): Promise<{ status: number; body: Record<string, unknown> }> {
-  const payload = body !== undefined ? JSON.stringify(body) : undefined;
-  return new Promise((resolve, reject) => {
-    const sent = request(
-      `${platform.baseUrl}${path}`,
-      {
-        method,
-        agent,
-        headers: {
-          authorization: `Bearer ${token}`,
-          ...(payload !== undefined
-            ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }
-            : {}),
-        },
-      },
-      (response) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('error', reject);
-        response.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          try {
-            resolve({
-              status: response.statusCode ?? 0,
-              body: text ? (JSON.parse(text) as Record<string, unknown>) : {},
-            });
-          } catch (error) {
-            reject(error instanceof Error ? error : new Error(String(error)));
-          }
-        });
-      },
-    );
-    sent.on('error', reject);
-    sent.end(payload);
-  });
+): Promise<BenchReply> {
+  return client.call(platform.baseUrl, token, method, path, body);
 }
 
 /** The platform's Prometheus text (public, as a scraper reads it). */
@@ -426,7 +388,7 @@ async function main(): Promise<void> {
       console.error(`restart ${JSON.stringify(results['restart'])}`);
     }
   } finally {
-    agent.destroy();
+    client.close();
     await platform.stop();
     if (args.copy) rmSync(dataDir, { recursive: true, force: true });
   }
