@@ -243,11 +243,7 @@ async function main(): Promise<void> {
         threatCode: 'TH-07',
         vulnerabilityCode: 'VU-05',
       });
-      if (reply.status !== 201) {
-        throw new Error(
-          `identify: expected 201, got ${reply.status}: ${JSON.stringify(reply.body)}`,
-        );
-      }
+      expectStatus(reply, 201, 'identify');
       return performance.now() - t0;
     };
     for (let i = 0; i < 20; i++) await identify(); // warm-up

@@ -194,7 +194,7 @@ async function main(): Promise<void> {
       rmSync(dataDir, { recursive: true, force: true });
     }
   }
-  if (adapters.some((a) => a.startsWith('pglite'))) {
+  if (pgliteThreads.some(({ adapter }) => adapters.includes(adapter))) {
     notes.push(
       'PGlite: commits are written to the file system before append returns (a killed process loses nothing); PGlite does not fsync, so a power loss can lose the last commits.',
     );

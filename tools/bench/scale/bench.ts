@@ -47,9 +47,9 @@ import { DEFAULT_THREATS, DEFAULT_VULNERABILITIES } from '@isms/risk';
 import type { SeedManifest } from '../../seed/src/generate.js';
 import { manifestFile } from '../../seed/src/seed.js';
 import { startPlatform } from '../../seed/src/platform-process.js';
+import type { PlatformProcess } from '../../seed/src/platform-process.js';
 import type { BenchReply } from '../kept-alive-client.js';
 import { KeptAliveClient } from '../kept-alive-client.js';
-import type { PlatformProcess } from '../../seed/src/platform-process.js';
 
 const { values: args } = parseArgs({
   options: {

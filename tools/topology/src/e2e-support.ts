@@ -162,7 +162,11 @@ export async function startTestTopology(
 }
 
 /** Asserts a status, showing the problem body when it is another one. */
-export function expectStatus(reply: Reply, status: number, what = ''): Reply {
+export function expectStatus<R extends Pick<Reply, 'status'> & { readonly body: unknown }>(
+  reply: R,
+  status: number,
+  what = '',
+): R {
   if (reply.status !== status) {
     throw new Error(
       `${what} expected ${status}, got ${reply.status}: ${JSON.stringify(reply.body)}`,
