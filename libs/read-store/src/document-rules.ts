@@ -55,18 +55,61 @@ function assertKey(key: string, path: readonly (string | number)[]): void {
   if (key.includes('\u0000')) throw invalid(path, 'field names may not contain NUL');
 }
 
+/** Returns the object it is given, so that a subclass's private field is added to that object. */
+class PrivateMark {
+  constructor(part: object) {
+    return part as PrivateMark;
+  }
+}
+
+/**
+ * Parts of stored documents that were validated and frozen by `storableBody(…, { share: true })`
+ * (the in-memory adapter): a later write that contains one (a read document's sub-document
+ * passed on unchanged) keeps it by reference, without validating or copying it again. They carry
+ * a private field of this class, which only this module can add or test: invisible to callers,
+ * copies and serialisation, and much cheaper than a WeakSet (no weak table for the collector).
+ */
+class SealedPart extends PrivateMark {
+  readonly #sealed = true;
+
+  static mark(part: object): void {
+    new SealedPart(part);
+  }
+
+  static has(part: object): boolean {
+    return #sealed in part;
+  }
+}
+
+/** Dates met by the current `storableCopy`: a part holding one is not sealed (a frozen Date still changes). */
+let datesMet = 0;
+
 /**
  * A storable deep copy of a value: plain objects, arrays (not directly nested in arrays),
  * strings, finite numbers, booleans, null and Dates. Object fields that are undefined are dropped
  * (as the mongoose adapter's `ignoreUndefined` does). `path` holds the keys down to `value`,
  * joined only for an error message (every write copies whole documents: no string per field).
+ * With `share`, sealed parts are kept as they are, and the copy's objects and arrays (those
+ * without a Date inside) are frozen and sealed.
  */
-function storableCopy(value: unknown, path: (string | number)[], inArray: boolean): unknown {
+function storableCopy(
+  value: unknown,
+  path: (string | number)[],
+  inArray: boolean,
+  share: boolean,
+): unknown {
   if (value === null || typeof value === 'string' || typeof value === 'boolean') return value;
   if (typeof value === 'number') {
     if (!Number.isFinite(value)) throw invalid(path, 'numbers must be finite');
     return value;
   }
+  if (share && typeof value === 'object' && SealedPart.has(value)) {
+    if (inArray && Array.isArray(value)) {
+      throw invalid(path, 'arrays directly inside arrays are not supported');
+    }
+    return value;
+  }
+  const dates = datesMet;
   if (Array.isArray(value)) {
     if (inArray) throw invalid(path, 'arrays directly inside arrays are not supported');
     const copy = new Array<unknown>(value.length);
@@ -74,9 +117,10 @@ function storableCopy(value: unknown, path: (string | number)[], inArray: boolea
       const item: unknown = value[index];
       path.push(index);
       if (item === undefined) throw invalid(path, 'undefined in an array');
-      copy[index] = storableCopy(item, path, true);
+      copy[index] = storableCopy(item, path, true, share);
       path.pop();
     }
+    if (share && datesMet === dates) seal(copy);
     return copy;
   }
   if (isPlainObject(value)) {
@@ -85,13 +129,15 @@ function storableCopy(value: unknown, path: (string | number)[], inArray: boolea
       path.push(key);
       assertKey(key, path);
       const field = value[key];
-      if (field !== undefined) copy[key] = storableCopy(field, path, false);
+      if (field !== undefined) copy[key] = storableCopy(field, path, false, share);
       path.pop();
     }
+    if (share && datesMet === dates) seal(copy);
     return copy;
   }
   if (isDate(value)) {
     if (Number.isNaN(value.getTime())) throw invalid(path, 'invalid Date');
+    datesMet += 1;
     return new Date(value.getTime());
   }
   throw invalid(
@@ -100,12 +146,49 @@ function storableCopy(value: unknown, path: (string | number)[], inArray: boolea
   );
 }
 
+function seal(part: object): void {
+  SealedPart.mark(part);
+  Object.freeze(part);
+}
+
+/**
+ * Seals a stored document (one written without `share`, or read back from a snapshot) and every
+ * part of it without a Date inside. True if the document itself is sealed now.
+ */
+export function sealStored(value: object): boolean {
+  if (SealedPart.has(value)) return true;
+  if (isDate(value)) return false;
+  let sealable = true;
+  const parts: object[] = Array.isArray(value) ? value : Object.values(value);
+  for (const part of parts) {
+    if (typeof part === 'object' && part !== null && !sealStored(part)) sealable = false;
+  }
+  if (sealable) seal(value);
+  return sealable;
+}
+
 function invalid(path: readonly (string | number)[], message: string): InvalidDocumentError {
   return new InvalidDocumentError(path.length > 0 ? path.join('.') : '(document)', message);
 }
 
-/** Validates a caller's document body and returns a copy without the reserved meta fields. */
-export function storableBody(id: string, body: unknown): Record<string, unknown> {
+/** How a write copies the caller's body. */
+export interface BodyCopyOptions {
+  /**
+   * Keep sealed parts (see `sealStored`) by reference and seal the copy's parts: for an adapter
+   * that hands out its stored documents frozen instead of copying them (the in-memory one).
+   */
+  readonly share?: boolean;
+}
+
+/**
+ * Validates a caller's document body and returns a copy without the reserved meta fields
+ * (sealed parts kept, and the copy's parts sealed, with `share`; the copy itself is not frozen).
+ */
+export function storableBody(
+  id: string,
+  body: unknown,
+  { share = false }: BodyCopyOptions = {},
+): Record<string, unknown> {
   assertDocumentId(id);
   if (!isPlainObject(body)) throw new InvalidDocumentError('(document)', 'must be a plain object');
   const { _id, ...rest } = body;
@@ -116,7 +199,16 @@ export function storableBody(id: string, body: unknown): Record<string, unknown>
     );
   }
   for (const meta of META_FIELDS) delete rest[meta];
-  return storableCopy(rest, [], false) as Record<string, unknown>;
+  const copy: Record<string, unknown> = {};
+  const path: string[] = [];
+  for (const key in rest) {
+    path.push(key);
+    assertKey(key, path);
+    const field = rest[key];
+    if (field !== undefined) copy[key] = storableCopy(field, path, false, share);
+    path.pop();
+  }
+  return copy;
 }
 
 /** A deep copy of a stored (hence validated) document: plain objects, arrays, Dates, scalars. */
@@ -271,6 +363,7 @@ export function planUpsert(
   current: StoredDocument<object> | undefined,
   body: unknown,
   options: UpsertOptions = {},
+  copying: BodyCopyOptions = {},
 ): WritePlan {
   const revision = options.revision;
   assertUpsertRevision(revision);
@@ -278,7 +371,7 @@ export function planUpsert(
     return { action: 'skip', outcome: 'stale' };
   }
   const next: StoredDocument<Record<string, unknown>> = {
-    ...storableBody(id, body),
+    ...storableBody(id, body, copying),
     _id: id,
     _version: (current?._version ?? 0) + 1,
     ...(revision !== undefined ? { _revision: revision } : {}),
@@ -316,9 +409,10 @@ export function nextAppliedVersion(
   id: string,
   current: Partial<DocumentMeta> | undefined,
   body: unknown,
+  copying: BodyCopyOptions = {},
 ): StoredDocument<Record<string, unknown>> {
   return {
-    ...storableBody(id, body),
+    ...storableBody(id, body, copying),
     _id: id,
     _version: (current?._version ?? 0) + 1,
     ...(current?._revision !== undefined ? { _revision: current._revision } : {}),

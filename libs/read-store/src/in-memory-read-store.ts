@@ -10,6 +10,7 @@ import {
   guardKey,
   nextAppliedVersion,
   planUpsert,
+  sealStored,
   totalSort,
 } from './document-rules.js';
 import type { WritePlan } from './document-rules.js';
@@ -53,6 +54,18 @@ function copyStored(stored: Stored, withGuards = true): Stored {
   const copy = copyDocument(stored);
   if (withGuards) addGuards(copy, stored);
   return copy;
+}
+
+/**
+ * A stored document as a reader gets it: the stored object itself, frozen, when it is sealed
+ * (a copy when it holds a Date, which freezing does not protect), with its guards as `_streams`
+ * on a frozen shallow copy when it has any.
+ */
+function readable(stored: Stored, withGuards = true): Stored {
+  if (!sealStored(stored)) return copyStored(stored, withGuards);
+  const guards = withGuards ? guardsOf.get(stored) : undefined;
+  if (!guards) return stored;
+  return Object.freeze({ ...stored, _streams: Object.fromEntries(guards) });
 }
 
 /** Sets `_streams` on a copy (or a projection) of `stored` from the guards kept beside it. */
@@ -136,9 +149,13 @@ function equalityKeys(condition: unknown): string[] | undefined {
 
 /**
  * Read models in process memory, queried with MongoDB semantics by mingo. Used by the embedded
- * mode, where read models are rebuilt from the event store at boot. Every read and write copies,
- * so callers never hold a reference into the store. Writes are synchronous between read and
- * write, so the compare-and-set of the port can never conflict here.
+ * mode, where read models are rebuilt from the event store at boot. Stored documents are frozen
+ * and never changed in place: a read hands out the stored document itself (a caller cannot change
+ * it), and a write copies what the caller passes except the parts of stored documents it passed
+ * on unchanged, which are kept by reference (see `storableBody`'s `share`). So a write copies
+ * what changed, not the whole document, and documents share what their versions have in common.
+ * (A document holding a Date, which freezing does not protect, is copied at every read.) Writes
+ * are synchronous between read and write, so the compare-and-set of the port can never conflict.
  */
 export class InMemoryReadStore implements ReadStore {
   private readonly collections = new Map<string, Map<string, Stored>>();
@@ -343,7 +360,7 @@ class InMemoryCollection<T extends object> implements ReadCollection<T> {
   async get(id: string): Promise<StoredDocument<T> | undefined> {
     assertDocumentId(id);
     const document = this.store.documents(this.name, false)?.get(id);
-    return document === undefined ? undefined : (copyStored(document) as StoredDocument<T>);
+    return document === undefined ? undefined : (readable(document) as StoredDocument<T>);
   }
 
   async find(filter: Filter = {}, options: FindOptions = {}): Promise<StoredDocument<T>[]> {
@@ -372,16 +389,20 @@ class InMemoryCollection<T extends object> implements ReadCollection<T> {
       const fields = Object.keys(projection);
       // Top-level fields are picked while copying (one pass, a report reads thousands of
       // documents this way); dotted paths go through mingo.
-      const projected = fields.some((field) => field.includes('.'))
-        ? mingoFind(page, {}, projection as AnyObject).all()
-        : page.map((document) => pickTopLevel(document, projection, inclusion));
-      return projected.map((document, index) => {
-        const copy = copyDocument(document) as Record<string, unknown>;
-        if (keepGuards) addGuards(copy, page[index] as Stored);
-        return copy as StoredDocument<T>;
+      // A sealed document's fields are frozen and shared as they are; others are copied.
+      const dotted = fields.some((field) => field.includes('.'));
+      return page.map((document) => {
+        const stored = document as Stored;
+        const shared = !dotted && sealStored(stored);
+        const picked = dotted
+          ? mingoFind([stored], {}, projection as AnyObject).all()[0]!
+          : pickTopLevel(stored, projection, inclusion);
+        const result = (shared ? picked : copyDocument(picked)) as Record<string, unknown>;
+        if (keepGuards) addGuards(result, stored);
+        return (shared ? Object.freeze(result) : result) as StoredDocument<T>;
       });
     }
-    return page.map((document) => copyStored(document as Stored) as StoredDocument<T>);
+    return page.map((document) => readable(document as Stored) as StoredDocument<T>);
   }
 
   async count(filter: Filter = {}): Promise<number> {
@@ -390,7 +411,11 @@ class InMemoryCollection<T extends object> implements ReadCollection<T> {
 
   async upsert(id: string, document: T, options: UpsertOptions = {}): Promise<WriteResult<T>> {
     const documents = this.store.documents(this.name, true)!;
-    return this.execute(documents, id, planUpsert(id, documents.get(id), document, options));
+    return this.execute(
+      documents,
+      id,
+      planUpsert(id, documents.get(id), document, options, { share: true }),
+    );
   }
 
   async applyEvent(
@@ -405,12 +430,12 @@ class InMemoryCollection<T extends object> implements ReadCollection<T> {
     const key = guardKey(position.streamId);
     const guards = current === undefined ? undefined : guardsOf.get(current);
     if ((guards?.get(key) ?? 0) >= position.streamRevision) return result<T>('stale', current);
-    // mutate gets a copy without the guards: they are the store's business (see guardsOf).
+    // mutate gets the document without the guards: they are the store's business (see guardsOf).
     const body = mutate(
-      current === undefined ? undefined : (copyStored(current, false) as StoredDocument<T>),
+      current === undefined ? undefined : (readable(current, false) as StoredDocument<T>),
     );
     if (body === undefined) return result<T>('unchanged', current);
-    const next: Stored = nextAppliedVersion(id, current, body);
+    const next: Stored = nextAppliedVersion(id, current, body, { share: true });
     // The guards move to the new version (the old one is gone): one entry set, none copied.
     const moved = guards ?? new Map<string, number>();
     moved.set(key, position.streamRevision);
@@ -507,24 +532,25 @@ class InMemoryCollection<T extends object> implements ReadCollection<T> {
   /** Nothing can happen between the plan's read and this write: no await in between. */
   private execute(documents: Map<string, Stored>, id: string, plan: WritePlan): WriteResult<T> {
     if (plan.action === 'skip') return result<T>(plan.outcome, documents.get(id));
-    // plan.next is the plan's own validated copy of the body (shared with no caller), and a
-    // stored document is never changed in place (a write replaces it): it is stored as it is,
-    // and the result copies it only if the caller looks.
+    // plan.next is the plan's own validated copy of the body (its parts sealed or shared with
+    // stored documents only), and a stored document is never changed in place (a write replaces
+    // it): it is stored as it is, frozen.
     const before = documents.get(id);
+    sealStored(plan.next);
     documents.set(id, plan.next);
     this.store.reindex(this.name, id, before, plan.next);
     return result<T>('applied', plan.next);
   }
 }
 
-/** A write's result; its document is copied when (and if) the caller reads it. */
+/** A write's result; its document is made readable when (and if) the caller reads it. */
 function result<T>(outcome: WriteResult<T>['outcome'], stored: Stored | undefined): WriteResult<T> {
   let copy: StoredDocument<T> | undefined;
   return {
     outcome,
     get document() {
       if (stored === undefined) return undefined;
-      return (copy ??= copyStored(stored) as StoredDocument<T>);
+      return (copy ??= readable(stored) as StoredDocument<T>);
     },
   };
 }

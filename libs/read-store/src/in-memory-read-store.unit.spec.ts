@@ -343,3 +343,61 @@ describe('InMemoryReadStore: most of a collection, in _id order', () => {
     ).toThrow(RangeError);
   });
 });
+
+describe('InMemoryReadStore: frozen documents, shared between versions', () => {
+  interface Entry {
+    title: string;
+    record: { owner: { personId: string }; actions: { id: string }[] };
+    at?: Date;
+  }
+  const entry: Entry = {
+    title: 'Laptop theft',
+    record: { owner: { personId: 'p-1' }, actions: [{ id: 'a-1' }] },
+  };
+
+  it('hands out its documents frozen, without copying them', async () => {
+    const register = new InMemoryReadStore().collection<Entry>('risk_register');
+    await register.upsert('risk-1', entry);
+    const read = (await register.get('risk-1'))!;
+    expect(Object.isFrozen(read)).toBe(true);
+    expect(Object.isFrozen(read.record.actions[0])).toBe(true);
+    expect(await register.get('risk-1')).toBe(read);
+    expect((await register.find({ title: 'Laptop theft' }))[0]).toBe(read);
+    expect(() => read.record.actions.push({ id: 'a-2' })).toThrow(TypeError);
+  });
+
+  it('keeps the parts a write passes on unchanged, and copies the rest', async () => {
+    const register = new InMemoryReadStore().collection<Entry>('risk_register');
+    await register.upsert('risk-1', entry);
+    const before = (await register.get('risk-1'))!;
+    const record = { ...before.record, actions: [...before.record.actions, { id: 'a-2' }] };
+    await register.upsert('risk-1', { title: before.title, record });
+    const after = (await register.get('risk-1'))!;
+    expect(after.record.owner).toBe(before.record.owner);
+    expect(after.record.actions[0]).toBe(before.record.actions[0]);
+    expect(after.record.actions).not.toBe(record.actions);
+    expect(Object.isFrozen(after.record.actions[1])).toBe(true);
+    // The caller's objects were copied: changing them later changes nothing stored.
+    record.actions.push({ id: 'a-3' });
+    expect((await register.get('risk-1'))!.record.actions).toHaveLength(2);
+  });
+
+  it('copies a document holding a Date at every read (freezing a Date does not protect it)', async () => {
+    const register = new InMemoryReadStore().collection<Entry>('risk_register');
+    await register.upsert('risk-1', { ...entry, at: new Date('2026-01-01T00:00:00.000Z') });
+    const read = (await register.get('risk-1'))!;
+    expect(Object.isFrozen(read)).toBe(false);
+    read.at!.setTime(0);
+    expect((await register.get('risk-1'))!.at).toEqual(new Date('2026-01-01T00:00:00.000Z'));
+  });
+
+  it('freezes documents restored from chunks when they are first read', async () => {
+    const store = new InMemoryReadStore();
+    await store.collection<Entry>('risk_register').upsert('risk-1', entry);
+    const restored = new InMemoryReadStore();
+    for (const chunk of store.chunks()) restored.restore(structuredClone(chunk));
+    const read = (await restored.collection<Entry>('risk_register').get('risk-1'))!;
+    expect(Object.isFrozen(read.record.owner)).toBe(true);
+    expect(read).toEqual({ ...entry, _id: 'risk-1', _version: 1 });
+  });
+});

@@ -24,7 +24,11 @@ export interface ReadStore {
 export interface ReadCollection<T extends object = Record<string, unknown>> {
   readonly name: string;
 
-  /** The document with this id, or undefined. Always a copy. */
+  /**
+   * The document with this id, or undefined. Read-only: changing it never changes the store, and
+   * may throw (the in-memory adapter hands out its frozen documents); change a copy, or build the
+   * next body with spreads, which keeps the unchanged parts shared.
+   */
   get(id: string): Promise<StoredDocument<T> | undefined>;
 
   /**
@@ -33,6 +37,7 @@ export interface ReadCollection<T extends object = Record<string, unknown>> {
    * $elemMatch: FerretDB 1.24 refuses it on sub-documents and mis-evaluates it on scalars),
    * dotted paths into sub-documents and arrays of sub-documents, and "array contains" by equality.
    * Sorted by `options.sort`, ties (and an absent sort) broken by `_id` ascending, so pages are stable.
+   * The documents are read-only, as `get`'s.
    */
   find(filter?: Filter, options?: FindOptions): Promise<StoredDocument<T>[]>;
 
@@ -48,8 +53,9 @@ export interface ReadCollection<T extends object = Record<string, unknown>> {
   /**
    * Applies one event to a document that many streams feed (a roll-up: a group's risk register,
    * a scope's SoA). The document remembers, per stream, the last revision applied; an event at or
-   * below it returns `stale` without calling `mutate`. `mutate` gets a copy of the current document
-   * (undefined if none) and returns the new body, or undefined to leave the document as it is.
+   * below it returns `stale` without calling `mutate`. `mutate` gets the current document
+   * (undefined if none; read-only, as `get`'s) and returns the new body, or undefined to leave the
+   * document as it is.
    * Concurrent writers (other processes included) are serialised: none of their updates is lost.
    */
   applyEvent(
@@ -109,7 +115,7 @@ export type WriteOutcome = 'applied' | 'stale' | 'unchanged';
 
 export interface WriteResult<T> {
   readonly outcome: WriteOutcome;
-  /** The document as stored after the call (a copy); undefined if there is none. */
+  /** The document as stored after the call (read-only, as `get`'s); undefined if there is none. */
   readonly document: StoredDocument<T> | undefined;
 }
 

@@ -155,23 +155,74 @@ export function readStoreContract(fixture: ReadStoreContractFixture): void {
       it(
         'never lets a caller change a stored document through a reference',
         async () => {
+          // What a read gives is read-only: a change either throws (the in-memory adapter's
+          // documents are frozen) or changes the caller's copy only. risk-001 holds a Date,
+          // risk-004 does not (the in-memory adapter shares only documents without one).
+          const tryToChange = (change: () => void) => {
+            try {
+              change();
+            } catch (error) {
+              expect(error).toBeInstanceOf(TypeError);
+            }
+          };
           const register = collection<RiskEntry>('risk_register');
-          const written: RiskEntry = structuredClone(RISKS['risk-001']!);
-          await register.upsert('risk-001', written);
-          written.tags.push('changed-after-write');
-          written.orgUnit.name = 'changed';
+          for (const id of ['risk-001', 'risk-004']) {
+            const written: RiskEntry = structuredClone(RISKS[id]!);
+            const { document } = await register.upsert(id, written);
+            written.tags.push('changed-after-write');
+            written.orgUnit.name = 'changed';
+            tryToChange(() => document!.tags.push('changed-in-the-result'));
 
-          const read = await register.get('risk-001');
-          read!.tags.push('changed-after-read');
-          read!.controls[0]!.status = 'changed';
-          const [found] = await register.find({ _id: 'risk-001' });
-          found!.orgUnit.id = 'changed';
+            const read = await register.get(id);
+            tryToChange(() => read!.tags.push('changed-after-read'));
+            tryToChange(() => (read!.controls[0]!.status = 'changed'));
+            tryToChange(() => (read!.title = 'changed'));
+            const [found] = await register.find({ _id: id });
+            tryToChange(() => (found!.orgUnit.id = 'changed'));
+            const [picked] = await register.find({ _id: id }, { projection: { orgUnit: 1 } });
+            tryToChange(() => (picked!.orgUnit.name = 'changed'));
 
-          expect(await register.get('risk-001')).toEqual({
-            ...RISKS['risk-001'],
-            _id: 'risk-001',
-            _version: 1,
+            expect(await register.get(id)).toEqual({ ...RISKS[id], _id: id, _version: 1 });
+          }
+        },
+        timeout,
+      );
+
+      it(
+        'writes back what a read gave, changed by spreads, and still validates what is new',
+        async () => {
+          const register = collection<RiskEntry>('risk_register');
+          await register.upsert('risk-004', RISKS['risk-004']!);
+          const read = (await register.get('risk-004'))!;
+          const { _id, _version, ...body } = read;
+          void _id;
+          void _version;
+          await register.upsert('risk-004', {
+            ...body,
+            status: 'treated',
+            controls: [...read.controls, { id: 'A.8.7', status: 'planned' }],
           });
+          await register.upsert('risk-003', { ...RISKS['risk-003']!, orgUnit: read.orgUnit });
+          expect(await register.get('risk-004')).toEqual({
+            ...RISKS['risk-004'],
+            status: 'treated',
+            controls: [...RISKS['risk-004']!.controls, { id: 'A.8.7', status: 'planned' }],
+            _id: 'risk-004',
+            _version: 2,
+          });
+          expect((await register.get('risk-003'))!.orgUnit).toEqual(RISKS['risk-004']!.orgUnit);
+
+          // A frozen object of the caller's is validated as any other.
+          const frozen = Object.freeze({ ...read.orgUnit, 'name.short': 'UK' });
+          await expect(
+            register.upsert('risk-004', { ...body, orgUnit: frozen }),
+          ).rejects.toBeInstanceOf(InvalidDocumentError);
+          // A stored array is still refused directly inside an array.
+          const nested = { ...body, matrix: [read.tags] } as unknown as RiskEntry;
+          await expect(register.upsert('risk-004', nested)).rejects.toBeInstanceOf(
+            InvalidDocumentError,
+          );
+          expect((await register.get('risk-004'))!._version).toBe(2);
         },
         timeout,
       );

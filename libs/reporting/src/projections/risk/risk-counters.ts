@@ -281,7 +281,15 @@ export async function recordContribution(
     const shard = riskCounterShard(event.streamId);
     const id = riskCountersId(unit.tenantId, unit.orgUnitId, shard);
     await counters.applyEvent(id, position, (doc) => {
-      const next: MutableCounters = doc ?? emptyRiskCounters(unit.tenantId, unit.orgUnitId, shard);
+      // The stored document is read-only: its count maps are copied, its strings replaced.
+      const next: MutableCounters = doc
+        ? {
+            ...doc,
+            byLevel: { ...doc.byLevel },
+            byStatus: { ...doc.byStatus },
+            aboveAppetiteByRank: { ...doc.aboveAppetiteByRank },
+          }
+        : emptyRiskCounters(unit.tenantId, unit.orgUnitId, shard);
       if (remove) addContribution(next, remove, -1);
       if (add) addContribution(next, add, 1);
       return next;
