@@ -112,8 +112,46 @@ export function digestOf(state: RiskMaterialState): string {
 }
 
 export function currentDigest(risk: RiskRecord): string | undefined {
-  const state = materialState(risk);
-  return state ? digestOf(state) : undefined;
+  if (!risk.inherent || !risk.treatment || !risk.residual) return undefined;
+  return remembered(risk.residual, [...basisParts(risk), risk.residual.rating], () =>
+    digestOf(materialState(risk)!),
+  );
+}
+
+/**
+ * Digests computed before, by the parts of a record they were computed from (the first part is
+ * the key). A record is never changed in place, and an event replaces only the parts it changes,
+ * so the next versions of a risk keep those parts and find their digests here: hashing was most
+ * of what folding a risk into the register cost.
+ */
+const digests = new WeakMap<
+  object,
+  { readonly parts: readonly unknown[]; readonly digest: string }
+>();
+
+function remembered(key: object, parts: readonly unknown[], digest: () => string): string {
+  const known = digests.get(key);
+  if (known && known.parts.length === parts.length && known.parts.every((p, i) => p === parts[i])) {
+    return known.digest;
+  }
+  const computed = digest();
+  digests.set(key, { parts, digest: computed });
+  return computed;
+}
+
+/** What the basis digest is computed from (see `basisState`). */
+function basisParts(risk: RiskRecord): unknown[] {
+  return [
+    risk.riskId,
+    risk.assetIds,
+    risk.threatCode,
+    risk.vulnerabilityCode,
+    risk.orgUnitId,
+    risk.scopeId,
+    risk.inherent,
+    risk.treatment,
+    risk.plan?.linkedControls,
+  ];
 }
 
 /** The material state without the residual rating: what a residual rating is made on. */
@@ -134,8 +172,10 @@ function basisState(risk: RiskRecord): Omit<RiskMaterialState, 'residual'> | und
 }
 
 export function basisDigest(risk: RiskRecord): string | undefined {
-  const basis = basisState(risk);
-  return basis ? sha256Hex(canonicalJson(basis)) : undefined;
+  if (!risk.inherent || !risk.treatment) return undefined;
+  return remembered(risk.inherent, basisParts(risk), () =>
+    sha256Hex(canonicalJson(basisState(risk)!)),
+  );
 }
 
 function ratingCore(rating: RiskRating) {

@@ -40,6 +40,7 @@ export function registerProjection(readStore: ReadStore): Projection {
           record,
           current?.identifiedAt ?? event.metadata.occurredAt,
           event.metadata.occurredAt,
+          current,
         ),
         { revision: event.streamRevision },
       );
@@ -48,12 +49,20 @@ export function registerProjection(readStore: ReadStore): Projection {
   };
 }
 
+/**
+ * The register's entry for a risk record. The views of the parts `previous` (the entry before the
+ * event) was made from, and which the event left as they were, are taken from it: the store then
+ * keeps them shared between the versions instead of copying them (see the read store's `share`).
+ */
 export function registerEntry(
   tenantId: string,
   r: RiskRecord,
   identifiedAt: string,
   updatedAt: string,
+  previous?: RiskRegisterEntry,
 ): RiskRegisterEntry {
+  const kept = (part: keyof RiskRecord) =>
+    previous !== undefined && previous.record[part] === r[part];
   const open = (r.plan?.actions ?? []).filter((a) => !a.completedAt);
   const dues = open.map((a) => a.dueDate).sort();
   const rating = currentRating(r);
@@ -81,20 +90,25 @@ export function registerEntry(
     orgUnitId: r.orgUnitId,
     scopeId: r.scopeId,
     status: riskStatus(r),
-    inherent: r.inherent
-      ? {
-          ...ratingView(r.inherent),
-          existingControls: r.inherent.existingControls,
-          existingControlRefs: r.inherent.existingControlRefs,
-        }
-      : null,
+    inherent: kept('inherent')
+      ? previous!.inherent
+      : r.inherent
+        ? {
+            ...ratingView(r.inherent),
+            existingControls: r.inherent.existingControls,
+            existingControlRefs: r.inherent.existingControlRefs,
+          }
+        : null,
     treatment: r.treatment ?? null,
     plan: r.plan ?? null,
-    residual: r.residual ? ratingView(r.residual) : null,
+    residual: kept('residual') ? previous!.residual : r.residual ? ratingView(r.residual) : null,
     currentLevel: rating?.level ?? null,
     currentLevelRank: rating?.levelRank ?? null,
     aboveAppetite: rating ? !rating.withinAppetite : null,
-    controlKeys: reliedOnControls(r).map(controlKey),
+    controlKeys:
+      kept('inherent') && kept('plan')
+        ? previous!.controlKeys
+        : reliedOnControls(r).map(controlKey),
     openActions: open.length,
     nextOpenActionDue: dues[0] ?? null,
     acceptance: r.acceptance ?? null,
