@@ -29,21 +29,37 @@ describe('compactHeapAfterRebuild', () => {
     return { fake, waited };
   }
 
-  it('collects once, after the read models have caught up with the head seen at start', async () => {
+  it('collects once, compacting every page, after the read models have caught up with the head seen at start', async () => {
     const calls: string[] = [];
     host.gc = () => calls.push('gc');
     let release!: () => void;
     const { fake, waited } = app(new Promise<void>((resolve) => (release = resolve)));
 
-    const done = compactHeapAfterRebuild(fake);
+    const done = compactHeapAfterRebuild(fake, 60_000, (flags) => calls.push(flags));
     await new Promise((resolve) => setImmediate(resolve));
     expect(waited).toEqual([967_486]);
     expect(calls).toEqual([]); // not before the catch-up
     release();
     const compaction = await done;
-    expect(calls).toEqual(['gc']);
+    expect(calls).toEqual([
+      '--compact-on-every-full-gc',
+      'gc',
+      '--no-compact-on-every-full-gc', // for this collection only
+    ]);
     expect(compaction).toMatchObject({ pauseMs: expect.any(Number) });
     expect(compaction!.heapUsedBeforeBytes).toBeGreaterThan(0);
+  });
+
+  it('sets the compaction flag back even when the collection throws', async () => {
+    const flags: string[] = [];
+    host.gc = () => {
+      throw new Error('collector failed');
+    };
+    const { fake } = app(Promise.resolve());
+    await expect(compactHeapAfterRebuild(fake, 60_000, (f) => flags.push(f))).rejects.toThrow(
+      'collector failed',
+    );
+    expect(flags).toEqual(['--compact-on-every-full-gc', '--no-compact-on-every-full-gc']);
   });
 
   it('does nothing when Node does not expose the collector', async () => {
