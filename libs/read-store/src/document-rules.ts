@@ -124,14 +124,7 @@ function storableCopy(
     return copy;
   }
   if (isPlainObject(value)) {
-    const copy: Record<string, unknown> = {};
-    for (const key in value) {
-      path.push(key);
-      assertKey(key, path);
-      const field = value[key];
-      if (field !== undefined) copy[key] = storableCopy(field, path, false, share);
-      path.pop();
-    }
+    const copy = storableFields(value, path, share);
     if (share && datesMet === dates) seal(copy);
     return copy;
   }
@@ -144,6 +137,23 @@ function storableCopy(
     path,
     `${typeof value === 'object' ? (value.constructor?.name ?? 'object') : typeof value} values cannot be stored`,
   );
+}
+
+/** The storable copies of an object's fields (see `storableCopy`), in a new object. */
+function storableFields(
+  value: Record<string, unknown>,
+  path: (string | number)[],
+  share: boolean,
+): Record<string, unknown> {
+  const copy: Record<string, unknown> = {};
+  for (const key in value) {
+    path.push(key);
+    assertKey(key, path);
+    const field = value[key];
+    if (field !== undefined) copy[key] = storableCopy(field, path, false, share);
+    path.pop();
+  }
+  return copy;
 }
 
 function seal(part: object): void {
@@ -199,16 +209,8 @@ export function storableBody(
     );
   }
   for (const meta of META_FIELDS) delete rest[meta];
-  const copy: Record<string, unknown> = {};
-  const path: string[] = [];
-  for (const key in rest) {
-    path.push(key);
-    assertKey(key, path);
-    const field = rest[key];
-    if (field !== undefined) copy[key] = storableCopy(field, path, false, share);
-    path.pop();
-  }
-  return copy;
+  // The top level is not sealed: the adapter adds its meta fields to it.
+  return storableFields(rest, [], share);
 }
 
 /** A deep copy of a stored (hence validated) document: plain objects, arrays, Dates, scalars. */
