@@ -106,11 +106,25 @@ export function decodeKey(key: string): string {
 
 type Counts = Record<string, number>;
 
-function bump(counts: Counts, key: string, by: number): void {
-  const k = encodeKey(key);
-  const n = (counts[k] ?? 0) + by;
-  if (n === 0) delete counts[k];
-  else counts[k] = n;
+/** Net changes by key (a contribution moved: its keys' −1 and +1 cancel out where they meet). */
+type Changes = Map<string, number>;
+
+function tally(changes: Changes, key: string, by: number): void {
+  changes.set(key, (changes.get(key) ?? 0) + by);
+}
+
+/** `counts` with the non-zero `changes` applied: a new map, or `counts` itself if none. */
+function bumpCounts(counts: Readonly<Counts>, changes: Changes): Counts {
+  let next: Counts | undefined;
+  for (const [key, by] of changes) {
+    if (by === 0) continue;
+    next ??= { ...counts };
+    const k = encodeKey(key);
+    const n = (next[k] ?? 0) + by;
+    if (n === 0) delete next[k];
+    else next[k] = n;
+  }
+  return next ?? counts;
 }
 
 /*
@@ -141,11 +155,12 @@ export function histogramEntries(histogram: string): [string, number][] {
 
 const keyOf = (entry: string) => entry.slice(0, entry.lastIndexOf(':'));
 
-/** A date histogram with `by` added to each of `dates` (once per occurrence), kept sorted. */
-function bumpDates(histogram: string, dates: readonly string[], by: number): string {
-  if (dates.length === 0) return histogram;
-  const entries = histogram === '' ? [] : histogram.split(',');
-  for (const date of dates) {
+/** A date histogram with the non-zero `changes` (date → count) applied, kept sorted. */
+function bumpDates(histogram: string, changes: Changes): string {
+  let entries: string[] | undefined;
+  for (const [date, by] of changes) {
+    if (by === 0) continue;
+    entries ??= histogram === '' ? [] : histogram.split(',');
     const key = encodeDate(date);
     let lo = 0;
     let hi = entries.length;
@@ -159,7 +174,7 @@ function bumpDates(histogram: string, dates: readonly string[], by: number): str
     if (n === 0) entries.splice(lo, found ? 1 : 0);
     else entries.splice(lo, found ? 1 : 0, `${key}:${n}`);
   }
-  return entries.join(',');
+  return entries ? entries.join(',') : histogram;
 }
 
 /** Calls `visit` for each entry of a stored date histogram dated before `day`. */
@@ -209,37 +224,54 @@ export function emptyRiskCounters(
   };
 }
 
-type MutableCounters = { -readonly [K in keyof RiskCountersDoc]: RiskCountersDoc[K] };
-
-/** Adds (sign 1) or removes (sign -1) a contribution, in place. */
-export function addContribution(
-  counters: MutableCounters,
-  c: RiskContribution,
-  sign: 1 | -1,
-): void {
-  counters.open += sign;
-  bump(counters.byLevel, c.level, sign);
-  bump(counters.byStatus, c.status, sign);
-  if (c.aboveAppetiteRank !== null) {
-    counters.aboveAppetite += sign;
-    bump(counters.aboveAppetiteByRank, String(c.aboveAppetiteRank), sign);
+/**
+ * The counters with a risk's contribution moved: `remove` taken out, `add` put in (either may be
+ * null). Only the net change is applied, so a map or histogram the move leaves as it was is the
+ * same object (or string) in the result: the read store keeps it shared with the stored version.
+ */
+export function movedContribution(
+  counters: RiskCountersDoc,
+  remove: RiskContribution | null,
+  add: RiskContribution | null,
+): RiskCountersDoc {
+  const byLevel: Changes = new Map();
+  const byStatus: Changes = new Map();
+  const byRank: Changes = new Map();
+  const actions: Changes = new Map();
+  const firstActions: Changes = new Map();
+  const reviews: Changes = new Map();
+  let open = 0;
+  let aboveAppetite = 0;
+  let reapprovals = 0;
+  for (const [c, sign] of [
+    [remove, -1],
+    [add, 1],
+  ] as const) {
+    if (c === null) continue;
+    open += sign;
+    tally(byLevel, c.level, sign);
+    tally(byStatus, c.status, sign);
+    if (c.aboveAppetiteRank !== null) {
+      aboveAppetite += sign;
+      tally(byRank, String(c.aboveAppetiteRank), sign);
+    }
+    for (const due of c.openActionDueDates) tally(actions, due, sign);
+    if (c.firstOpenActionDue !== null) tally(firstActions, c.firstOpenActionDue, sign);
+    if (c.nextReviewDue !== null) tally(reviews, c.nextReviewDue, sign);
+    if (c.acceptanceNeedsReapproval) reapprovals += sign;
   }
-  counters.openActionsByDueDate = bumpDates(
-    counters.openActionsByDueDate,
-    c.openActionDueDates,
-    sign,
-  );
-  if (c.firstOpenActionDue !== null) {
-    counters.risksByFirstOpenActionDue = bumpDates(
-      counters.risksByFirstOpenActionDue,
-      [c.firstOpenActionDue],
-      sign,
-    );
-  }
-  if (c.nextReviewDue !== null) {
-    counters.reviewsByDueDate = bumpDates(counters.reviewsByDueDate, [c.nextReviewDue], sign);
-  }
-  if (c.acceptanceNeedsReapproval) counters.acceptancesNeedingReapproval += sign;
+  return {
+    ...counters,
+    open: counters.open + open,
+    byLevel: bumpCounts(counters.byLevel, byLevel),
+    byStatus: bumpCounts(counters.byStatus, byStatus),
+    aboveAppetite: counters.aboveAppetite + aboveAppetite,
+    aboveAppetiteByRank: bumpCounts(counters.aboveAppetiteByRank, byRank),
+    openActionsByDueDate: bumpDates(counters.openActionsByDueDate, actions),
+    risksByFirstOpenActionDue: bumpDates(counters.risksByFirstOpenActionDue, firstActions),
+    reviewsByDueDate: bumpDates(counters.reviewsByDueDate, reviews),
+    acceptancesNeedingReapproval: counters.acceptancesNeedingReapproval + reapprovals,
+  };
 }
 
 function sameContribution(a: RiskContribution | null, b: RiskContribution | null): boolean {
@@ -280,20 +312,13 @@ export async function recordContribution(
   ) => {
     const shard = riskCounterShard(event.streamId);
     const id = riskCountersId(unit.tenantId, unit.orgUnitId, shard);
-    await counters.applyEvent(id, position, (doc) => {
-      // The stored document is read-only: its count maps are copied, its strings replaced.
-      const next: MutableCounters = doc
-        ? {
-            ...doc,
-            byLevel: { ...doc.byLevel },
-            byStatus: { ...doc.byStatus },
-            aboveAppetiteByRank: { ...doc.aboveAppetiteByRank },
-          }
-        : emptyRiskCounters(unit.tenantId, unit.orgUnitId, shard);
-      if (remove) addContribution(next, remove, -1);
-      if (add) addContribution(next, add, 1);
-      return next;
-    });
+    await counters.applyEvent(id, position, (doc) =>
+      movedContribution(
+        doc ?? emptyRiskCounters(unit.tenantId, unit.orgUnitId, shard),
+        remove,
+        add,
+      ),
+    );
   };
   if (was && is && was.tenantId === is.tenantId && was.orgUnitId === is.orgUnitId) {
     await change(is, was, is);

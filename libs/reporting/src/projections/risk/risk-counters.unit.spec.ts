@@ -24,10 +24,10 @@ import { orgUnitsProjection } from '../governance/governance.projection.js';
 import { bodyOf } from '../guarded.js';
 import { ReportingCollections as RC } from '../read-models.js';
 import {
-  addContribution,
   countBefore,
   decodeKey,
   emptyRiskCounters,
+  movedContribution,
   encodeKey,
   histogramEntries,
 } from './risk-counters.js';
@@ -196,7 +196,7 @@ describe('risk counters per org unit (group consolidation)', () => {
   });
 
   it('keeps date histograms sorted and counts before a day, odd dates included', () => {
-    const doc = emptyRiskCounters(TENANT, 'sub-a', 0);
+    let doc = emptyRiskCounters(TENANT, 'sub-a', 0);
     const contribution = (dates: string[]) => ({
       tenantId: TENANT,
       orgUnitId: 'sub-a',
@@ -208,22 +208,62 @@ describe('risk counters per org unit (group consolidation)', () => {
       nextReviewDue: null,
       acceptanceNeedsReapproval: false,
     });
-    addContribution(doc, contribution(['2026-03-12', '2026-03-10', '2026-03-10']), 1);
-    addContribution(doc, contribution(['2026-03-11']), 1);
+    doc = movedContribution(doc, null, contribution(['2026-03-12', '2026-03-10', '2026-03-10']));
+    doc = movedContribution(doc, null, contribution(['2026-03-11']));
     expect(doc.openActionsByDueDate).toBe('2026-03-10:2,2026-03-11:1,2026-03-12:1');
     expect(countBefore(doc.openActionsByDueDate, '2026-03-10')).toBe(0);
     expect(countBefore(doc.openActionsByDueDate, '2026-03-11')).toBe(2);
     expect(countBefore(doc.openActionsByDueDate, '2026-03-13')).toBe(4);
-    addContribution(doc, contribution(['2026-03-10']), -1);
+    doc = movedContribution(doc, contribution(['2026-03-10']), null);
     expect(histogramEntries(doc.openActionsByDueDate)).toEqual([
       ['2026-03-10', 1],
       ['2026-03-11', 1],
       ['2026-03-12', 1],
     ]);
     // Separators and '%' in a date are encoded; the scan then reads every entry.
-    addContribution(doc, contribution(['2026-03-10T08:00,x%', '2026-03-09:00']), 1);
+    doc = movedContribution(doc, null, contribution(['2026-03-10T08:00,x%', '2026-03-09:00']));
     expect(histogramEntries(doc.openActionsByDueDate)).toContainEqual(['2026-03-10T08:00,x%', 1]);
     expect(countBefore(doc.openActionsByDueDate, '2026-03-10T09')).toBe(3);
     expect(countBefore(doc.openActionsByDueDate, '2026-03-10')).toBe(1);
+  });
+
+  it('moves a contribution by its net change, leaving what it does not change as it was', () => {
+    const risk = {
+      tenantId: TENANT,
+      orgUnitId: 'sub-a',
+      level: 'high',
+      status: 'treatment-planned',
+      aboveAppetiteRank: 2,
+      openActionDueDates: ['2026-03-10', '2026-04-01'],
+      firstOpenActionDue: '2026-03-10',
+      nextReviewDue: '2026-09-01',
+      acceptanceNeedsReapproval: false,
+    };
+    const before = movedContribution(emptyRiskCounters(TENANT, 'sub-a', 0), null, risk);
+    // One action completed: the status and the review stay, one due date goes.
+    const after = movedContribution(before, risk, {
+      ...risk,
+      openActionDueDates: ['2026-04-01'],
+      firstOpenActionDue: '2026-04-01',
+    });
+    expect(after.byLevel).toBe(before.byLevel);
+    expect(after.byStatus).toBe(before.byStatus);
+    expect(after.aboveAppetiteByRank).toBe(before.aboveAppetiteByRank);
+    expect(after.reviewsByDueDate).toBe(before.reviewsByDueDate);
+    expect(after.openActionsByDueDate).toBe('2026-04-01:1');
+    expect(after.risksByFirstOpenActionDue).toBe('2026-04-01:1');
+    expect(after).toMatchObject({
+      open: 1,
+      aboveAppetite: 1,
+      byStatus: { 'treatment-planned': 1 },
+    });
+    // Taken out whole: back to empty counts, nothing left at zero.
+    expect(
+      movedContribution(
+        after,
+        { ...risk, openActionDueDates: ['2026-04-01'], firstOpenActionDue: '2026-04-01' },
+        null,
+      ),
+    ).toEqual(emptyRiskCounters(TENANT, 'sub-a', 0));
   });
 });
