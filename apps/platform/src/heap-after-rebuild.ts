@@ -22,9 +22,9 @@ export interface HeapCompaction {
  * This one collection compacts every page (V8's `--compact-on-every-full-gc`, set for it alone):
  * by its own heuristics V8 compacts a few, and the old generation stays riddled with the holes
  * of the replaced documents. Young-generation collections then promote into those holes, and
- * took half as long again for the same bytes (at ~1M events, 19-25 ms against 13-16 ms once
- * compacted), which is what the commands' p99 is made of. The compaction itself costs about
- * 1.5 s more (4 s at ~1M events).
+ * took longer for the same bytes (at ~1M events, 18-20 ms on average against 13-15 ms once
+ * compacted, one traced run each), which is what the commands' p99 is made of. The compaction
+ * itself costs about 1.5 s more (4 s at ~1M events).
  */
 export async function compactHeapAfterRebuild(
   app: INestApplication,
