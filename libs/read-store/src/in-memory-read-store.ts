@@ -534,7 +534,7 @@ class InMemoryCollection<T extends object> implements ReadCollection<T> {
     if (plan.action === 'skip') return result<T>(plan.outcome, documents.get(id));
     // plan.next is the plan's own validated copy of the body (its parts sealed or shared with
     // stored documents only), and a stored document is never changed in place (a write replaces
-    // it): it is stored as it is, frozen.
+    // it): it is stored as it is, frozen (unless it holds a Date).
     const before = documents.get(id);
     sealStored(plan.next);
     documents.set(id, plan.next);
