@@ -138,6 +138,45 @@ describe('tailEventStore', () => {
     await done;
   });
 
+  it('catching up, reads the next batch while the consumer handles one; an error of that read reaches the consumer', async () => {
+    const type = streamType();
+    const before = await store.headPosition();
+    await appendTo(type, `risk-${randomUUID()}`, ['A', 'B', 'C', 'D', 'E']);
+    const reads: number[] = [];
+    let failAfter = -1; // no read fails until set
+    const counted = Object.assign(Object.create(store) as SqlEventStore, {
+      readAll: (options: Parameters<SqlEventStore['readAll']>[0]) => {
+        reads.push(options?.afterPosition ?? 0);
+        if (options?.afterPosition === failAfter) return Promise.reject(new Error('store gone'));
+        return store.readAll(options);
+      },
+    });
+    const tail = tailEventStore(counted, {
+      afterPosition: before,
+      batchSize: 2,
+      streamTypes: [type],
+    });
+    const first = await tail.next();
+    expect(first.value).toMatchObject({ caughtUp: false });
+    // Handling the first batch (the next one not asked for): the second is read meanwhile.
+    await waitFor(() => reads.length === 2);
+    expect(reads).toEqual([before, first.value!.position]);
+    const second = await tail.next();
+    await waitFor(() => reads.length === 3);
+    expect(reads).toEqual([before, first.value!.position, second.value!.position]);
+    await tail.return();
+
+    failAfter = first.value!.position;
+    reads.length = 0;
+    const failing = tailEventStore(counted, {
+      afterPosition: before,
+      batchSize: 2,
+      streamTypes: [type],
+    });
+    await failing.next();
+    await expect(failing.next()).rejects.toThrow('store gone');
+  });
+
   it('sees appends made by another process by polling', async () => {
     const type = streamType();
     const abort = new AbortController();
@@ -394,7 +433,9 @@ describe('ProjectionRunner', () => {
     const before = register.applied.map((e) => e.eventId);
 
     await projections.rebuild(register.projection.name);
-    await projections.waitUntilCaughtUp(undefined, 10_000);
+    await projections.waitUntilCaughtUp(undefined, 10_000, {
+      projections: [register.projection.name],
+    });
     expect(register.resets()).toBe(1);
     expect(register.applied.map((e) => e.eventId)).toEqual(before);
 
@@ -405,6 +446,116 @@ describe('ProjectionRunner', () => {
     };
     projections.register(noReset);
     await expect(projections.rebuild(noReset.name)).rejects.toThrow(/no reset\(\) hook/);
+  });
+
+  it('a rebuild lets timers (and requests) run between the batches it replays', async () => {
+    const type = streamType();
+    await store.append({
+      tenantId: 'tenant-acme',
+      streamId: `asset-${type}`,
+      streamType: type,
+      expectedRevision: 'any',
+      events: Array.from({ length: 1_200 }, (_, i) => ({
+        type: 'AssetRegistered',
+        data: { i },
+        metadata,
+      })),
+    });
+    let replaying = false;
+    let applied = 0;
+    let timerFiredAfter: number | undefined;
+    const inventory: Projection = {
+      name: `inventory-${type}`,
+      handles: { streamTypes: [type] },
+      // Synchronous work that never gives the event loop a turn by itself.
+      apply: async () => {
+        if (replaying && applied === 0) setTimeout(() => (timerFiredAfter = applied), 0);
+        const until = performance.now() + 0.1;
+        while (performance.now() < until);
+        applied += 1;
+      },
+      reset: async () => {
+        applied = 0;
+      },
+    };
+    const projections = runner([inventory], {
+      checkpoints: new InMemoryCheckpointStore(),
+      batchSize: 300,
+    });
+    await projections.start();
+    await projections.waitUntilCaughtUp(undefined, 20_000);
+    replaying = true;
+    await projections.rebuild(inventory.name);
+    await projections.waitUntilCaughtUp(undefined, 20_000, { projections: [inventory.name] });
+    expect(applied).toBe(1_200);
+    expect(timerFiredAfter).toBeLessThan(1_200);
+  });
+
+  it('a projection being rebuilt reports `rebuilding` and is not waited for by a wait for all of them until it reaches the head', async () => {
+    const type = streamType();
+    const register = recordingProjection(`register-${type}`, type);
+    // Its applies wait while the gate is held (released in `finally`, or stop() would wait).
+    let held: Promise<void> = Promise.resolve();
+    let release = () => {};
+    const hold = () => (held = new Promise<void>((resolve) => (release = resolve)));
+    const counters = recordingProjection(`counters-${type}`, type);
+    const slow: Projection = {
+      ...counters.projection,
+      apply: async (event) => {
+        await held;
+        await counters.projection.apply(event);
+      },
+    };
+    await appendTo(type, `rebuilt-1-${type}`, ['RiskIdentified', 'RiskAssessed']);
+    const projections = runner([register.projection, slow], {
+      checkpoints: new InMemoryCheckpointStore(),
+    });
+    await projections.start();
+    await projections.waitUntilCaughtUp(undefined, 10_000);
+
+    hold();
+    try {
+      await projections.rebuild(slow.name);
+      // A command's read-your-writes: the other projection shows it, the rebuilt one is not waited for.
+      const command = await appendTo(type, `rebuilt-2-${type}`, ['RiskIdentified']);
+      await projections.waitUntilCaughtUp(command.lastGlobalPosition, 5_000);
+      expect(register.applied.at(-1)?.streamId).toBe(`rebuilt-2-${type}`);
+      expect(await projections.statusOf(slow.name)).toMatchObject({
+        state: 'rebuilding',
+        checkpoint: 0,
+      });
+      // Named, it is waited for: the wait times out while the replay is held, and names it.
+      const error = await projections
+        .waitUntilCaughtUp(command.lastGlobalPosition, 200, { projections: [slow.name] })
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ProjectionTimeoutError);
+      expect((error as ProjectionTimeoutError).behind.map((b) => b.name)).toEqual([slow.name]);
+
+      release();
+      await projections.waitUntilCaughtUp(command.lastGlobalPosition, 5_000, {
+        projections: [slow.name],
+      });
+      expect(counters.applied.map((e) => e.streamId)).toEqual([
+        `rebuilt-1-${type}`,
+        `rebuilt-1-${type}`,
+        `rebuilt-2-${type}`,
+      ]);
+      expect((await projections.statusOf(slow.name)).state).toBe('live');
+
+      // At the head again, it is one of "all" once more: a wait for all waits for it.
+      hold();
+      const next = await appendTo(type, `rebuilt-3-${type}`, ['RiskIdentified']);
+      const waitForAll = await projections
+        .waitUntilCaughtUp(next.lastGlobalPosition, 300)
+        .catch((e: unknown) => e);
+      expect(waitForAll).toBeInstanceOf(ProjectionTimeoutError);
+      expect((waitForAll as ProjectionTimeoutError).behind.map((b) => b.name)).toEqual([slow.name]);
+      release();
+      await projections.waitUntilCaughtUp(next.lastGlobalPosition, 5_000);
+      expect(counters.applied.at(-1)?.streamId).toBe(`rebuilt-3-${type}`);
+    } finally {
+      release();
+    }
   });
 
   it('waitUntilCaughtUp names the projections that are behind when time is up', async () => {

@@ -74,7 +74,7 @@ export interface ProjectionErrorContext {
  * - `catching-up`: reading history; `live`: reached the head, waiting for news.
  * - `retrying`: an apply or the store failed, waiting to try again.
  * - `failed`: an event's apply failed `maxAttempts` times; the checkpoint stays before it.
- * - `rebuilding`: reset and replay requested.
+ * - `rebuilding`: reset, and replaying from the first event until it reaches the head.
  */
 export type ProjectionState =
   'stopped' | 'following' | 'catching-up' | 'live' | 'retrying' | 'failed' | 'rebuilding';
@@ -248,6 +248,11 @@ export class ProjectionRunner {
    * `position` (default: the store's head now). For tests, and for read-your-writes: pass the
    * `lastGlobalPosition` of an append. Rejects with ProjectionFailedError if one of them fails,
    * ProjectionTimeoutError when the time is up.
+   *
+   * All of them (no `options.projections`) leaves out a projection being rebuilt, from the
+   * `rebuild` until it first reaches the head: its read model is behind by design, and a
+   * command's read-your-writes would wait for the whole replay (minutes at a million events).
+   * Name it in `options.projections` to wait for it.
    */
   async waitUntilCaughtUp(
     position?: number,
@@ -257,15 +262,16 @@ export class ProjectionRunner {
     const names = options.projections ?? this.names();
     const workers = names.map((name) => this.worker(name));
     const target = position ?? (await this.options.store.headPosition());
+    const all = options.projections === undefined;
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.waiters.delete(waiter);
         reject(
           new ProjectionTimeoutError(
             target,
-            names
-              .map((n) => ({ name: n, checkpoint: this.worker(n).checkpoint }))
-              .filter((p) => p.checkpoint < target),
+            workers
+              .filter((w) => w.checkpoint < target && !(all && w.replayingFromStart))
+              .map((w) => ({ name: w.name, checkpoint: w.checkpoint })),
             timeoutMs,
           ),
         );
@@ -273,7 +279,7 @@ export class ProjectionRunner {
       const waiter: Waiter = {
         position: target,
         workers,
-        all: options.projections === undefined,
+        all,
         resolve: () => {
           clearTimeout(timer);
           resolve();
@@ -299,15 +305,19 @@ export class ProjectionRunner {
     // Called at every checkpoint of every projection, with a waiter per command in flight:
     // a waiter for all of them (a command's read-your-writes) is settled by the lowest
     // checkpoint, and the lowest of a failed projection, without a look at each projection.
+    // A projection replaying from the first event after a rebuild is not waited for by them.
     let lowest = Infinity;
+    let lowestForAll = Infinity;
     let failedLowest: ProjectionWorker | undefined;
     for (const worker of this.workers.values()) {
       lowest = Math.min(lowest, worker.checkpoint);
+      if (worker.replayingFromStart) continue;
+      lowestForAll = Math.min(lowestForAll, worker.checkpoint);
       if (worker.state === 'failed' && worker.checkpoint < (failedLowest?.checkpoint ?? Infinity))
         failedLowest = worker;
     }
     for (const waiter of this.waiters) {
-      const outcome = this.outcome(waiter, lowest, failedLowest);
+      const outcome = this.outcome(waiter, lowest, lowestForAll, failedLowest);
       if (outcome === 'waiting') continue;
       this.waiters.delete(waiter);
       if (outcome === 'reached') waiter.resolve();
@@ -315,16 +325,21 @@ export class ProjectionRunner {
     }
   }
 
-  /** Reached, still waiting, or a projection it waits for has failed below its position. */
+  /**
+   * Reached, still waiting, or a projection it waits for has failed below its position.
+   * `lowest`: the lowest checkpoint; `lowestForAll`: of those a wait for all waits for.
+   */
   private outcome(
     waiter: Waiter,
     lowest: number,
+    lowestForAll: number,
     failedLowest: ProjectionWorker | undefined,
   ): 'reached' | 'waiting' | ProjectionWorker {
-    if (waiter.position <= lowest) return 'reached';
     if (waiter.all && waiter.workers.length === this.workers.size) {
+      if (waiter.position <= lowestForAll) return 'reached';
       return failedLowest && failedLowest.checkpoint < waiter.position ? failedLowest : 'waiting';
     }
+    if (waiter.position <= lowest) return 'reached';
     if (waiter.workers.every((w) => w.checkpoint >= waiter.position)) return 'reached';
     return (
       waiter.workers.find((w) => w.state === 'failed' && w.checkpoint < waiter.position) ??
@@ -337,6 +352,8 @@ class ProjectionWorker {
   state: ProjectionState = 'stopped';
   checkpoint = 0;
   lastError?: ProjectionFailure;
+  /** Rebuilt and not at the head since: waits for all projections leave it out. */
+  replayingFromStart = false;
   private eventsApplied = 0;
   private abort?: AbortController;
   private loop?: Promise<void>;
@@ -375,7 +392,7 @@ class ProjectionWorker {
   status(head: number): ProjectionStatus {
     return {
       name: this.name,
-      state: this.state,
+      state: this.replayingFromStart && this.state === 'catching-up' ? 'rebuilding' : this.state,
       checkpoint: this.checkpoint,
       headPosition: head,
       lag: Math.max(0, head - this.checkpoint),
@@ -433,6 +450,7 @@ class ProjectionWorker {
     } else {
       await this.stop();
     }
+    this.replayingFromStart = true;
     this.setState('rebuilding');
     await this.projection.reset();
     const checkpoints = this.options.checkpoints;
@@ -594,6 +612,9 @@ class ProjectionWorker {
           if (batch.position > this.checkpoint) await this.saveCheckpoint(batch.position);
           infrastructureFailures = 0;
           this.setState(batch.caughtUp ? 'live' : 'catching-up');
+          // Catching up (a rebuild): let the process answer requests between two batches; the
+          // next batch may be read already, and applying it would not give them a turn.
+          if (!batch.caughtUp) await new Promise<void>((resolve) => setImmediate(resolve));
         }
       } catch (error) {
         if (signal.aborted) return;
@@ -664,6 +685,7 @@ class ProjectionWorker {
 
   private setState(state: ProjectionState): void {
     this.state = state;
+    if (state === 'live') this.replayingFromStart = false;
     this.changed();
   }
 }

@@ -34,8 +34,9 @@ export interface TailBatch {
 }
 
 /**
- * Reads the event store from a position onwards, batch by batch, and then keeps following it
- * until the signal aborts (or the consumer stops iterating). Yields only when there is news:
+ * Reads the event store from a position onwards, batch by batch (while catching up, the next
+ * batch is read while the consumer handles one), and then keeps following it until the signal
+ * aborts (or the consumer stops iterating). Yields only when there is news:
  * events, or a position moved by filtered-out events. Errors of the store are thrown to the
  * consumer, which decides whether to retry (the ProjectionRunner does).
  *
@@ -61,21 +62,32 @@ export async function* tailEventStore(
     appended = true;
     wake?.();
   });
+  const read = async (after: number) => {
+    appended = false; // an append from now on is news for the wait after this read
+    // The head is read before the events: everything up to it is committed, so a read that
+    // comes back short means nothing matching lies between the position and the head.
+    const head = await store.headPosition();
+    const events = await store.readAll({
+      afterPosition: after,
+      limit: batchSize,
+      ...(options.streamTypes ? { streamTypes: options.streamTypes } : {}),
+      ...(options.tenantId !== undefined ? { tenantId: options.tenantId } : {}),
+    });
+    return { head, events };
+  };
+  /** Catching up: the next batch, read while the consumer handles this one. */
+  let ahead: ReturnType<typeof read> | undefined;
   try {
     while (!signal?.aborted) {
-      appended = false;
-      // The head is read before the events: everything up to it is committed, so a read that
-      // comes back short means nothing matching lies between the position and the head.
-      const head = await store.headPosition();
-      const events = await store.readAll({
-        afterPosition: position,
-        limit: batchSize,
-        ...(options.streamTypes ? { streamTypes: options.streamTypes } : {}),
-        ...(options.tenantId !== undefined ? { tenantId: options.tenantId } : {}),
-      });
+      const { head, events } = await (ahead ?? read(position));
+      ahead = undefined;
       if (signal?.aborted) return;
       if (events.length > 0) {
         position = events[events.length - 1]!.globalPosition;
+        if (position < head) {
+          ahead = read(position);
+          ahead.catch(() => undefined); // awaited next round, unless the consumer stops first
+        }
         yield { events, position, caughtUp: position >= head };
         continue; // read on at once: only an empty read means there is nothing more
       }
