@@ -40,6 +40,7 @@ const DESCRIPTIONS: Record<number, string> = {
   413: 'Payload too large: the file is over the limit',
   415: 'Unsupported media type: the type is not accepted, or the bytes do not match it',
   422: 'The request breaks a rule of the ISMS: `rule` names it, `detail` says what would be right',
+  503: 'Unavailable: a read model failed (`detail` names the event it could not apply)',
 };
 
 /** Documents exactly these problem+json answers of a route (e.g. a public one). */

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import type { OnApplicationBootstrap, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import { ProjectionRunner } from '@isms/event-sourcing';
+import { ProjectionRunner, ProjectionTimeoutError } from '@isms/event-sourcing';
 import type {
   AsOf,
   CheckpointStore,
@@ -285,6 +285,23 @@ export class ProjectionRegistry
    */
   waitUntilCaughtUp(position?: number, timeoutMs = 10_000): Promise<void> {
     return this.runner.waitUntilCaughtUp(position, timeoutMs);
+  }
+
+  /**
+   * After `rebuild(name)`: waits until the read model has applied this app's store up to its
+   * head now. True when it has, false when `timeoutMs` ran out first (still replaying). Rejects
+   * with ProjectionFailedError if it fails. A read model fed only from other contexts was
+   * replayed by the time `rebuild` resolved.
+   */
+  async waitForRebuild(name: string, timeoutMs: number): Promise<boolean> {
+    if (!this.runner.names().includes(name)) return true;
+    try {
+      await this.runner.waitUntilCaughtUp(undefined, timeoutMs, { projections: [name] });
+      return true;
+    } catch (error) {
+      if (error instanceof ProjectionTimeoutError) return false;
+      throw error;
+    }
   }
 
   async status(): Promise<ProjectionStatus[]> {

@@ -1,5 +1,11 @@
 import { Controller, Get, HttpCode, Post, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import {
+  ApiAcceptedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { z } from 'zod';
 import { CurrentPrincipal, RequirePermission } from '@isms/auth';
@@ -16,6 +22,7 @@ import {
   DecisionVerificationQuery,
   ManagementReviewQuery,
   ProjectionParams,
+  RebuildQuery,
   RiskRegisterQuery,
   ScopeParams,
   SoaQuery,
@@ -206,12 +213,20 @@ export class ReportingController {
   @RequirePermission('governance:structure:manage')
   @ApiOperation({
     summary: 'Rebuild a reporting read model from the first event (group administrators)',
+    description:
+      '200 once the replay has reached the head, 202 if it is still replaying after `waitSeconds` (follow it in `GET /api/reporting/projections`: state `rebuilding`, lag). Commands do not wait for a read model being rebuilt.',
   })
-  @ApiProblems(400, 404)
-  rebuild(
+  @ApiAcceptedResponse({ description: 'Still replaying; the read model shows its progress' })
+  @ApiQueryFrom(RebuildQuery)
+  @ApiProblems(400, 404, 503)
+  async rebuild(
     @CurrentPrincipal() principal: Principal,
     @ValidParams(ProjectionParams) params: z.infer<typeof ProjectionParams>,
+    @ValidQuery(RebuildQuery) query: z.infer<typeof RebuildQuery>,
+    @Res({ passthrough: true }) res: Response,
   ) {
-    return this.reporting.rebuild(principal, params.name);
+    const outcome = await this.reporting.rebuild(principal, params.name, query.waitSeconds * 1000);
+    if (!outcome.rebuilt) res.status(202);
+    return outcome;
   }
 }

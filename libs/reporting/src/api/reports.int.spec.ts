@@ -1,9 +1,10 @@
+import { jest } from '@jest/globals';
 import request from 'supertest';
 import ExcelJS from 'exceljs';
 import { projectAsOf } from '@isms/platform-nest';
 import { InMemoryReadStore } from '@isms/read-store';
 import type { ReadStore } from '@isms/read-store';
-import { READ_STORE } from '@isms/platform-nest';
+import { ProjectionRegistry, READ_STORE } from '@isms/platform-nest';
 import { REPORTING_PROJECTIONS, REPORTING_PROJECTION_NAMES } from '../projections/index.js';
 import { ReportingCollections } from '../projections/read-models.js';
 import { createReportingTestApp } from '../testing/http-harness.js';
@@ -468,7 +469,7 @@ describe('rebuilding read models', () => {
         .post(`/api/reporting/projections/${name}/rebuild`)
         .set('Authorization', `Bearer ${admin}`)
         .expect(200);
-      expect(res.body).toMatchObject({ name, lag: 0 });
+      expect(res.body).toMatchObject({ name, rebuilt: true, state: 'live', lag: 0 });
     }
     expect(await snapshot(live)).toEqual(before);
     // And the same again from a fresh store, as an as-of rebuild at the head does it.
@@ -477,6 +478,58 @@ describe('rebuilding read models', () => {
     });
     expect(fresh).toBeInstanceOf(InMemoryReadStore);
     expect(await snapshot(fresh)).toEqual(before);
+  });
+
+  it('answers 202 when the replay has not reached the head within `waitSeconds`; bad values are 400', async () => {
+    const admin = await s.acme.tokenOf('admin');
+    const rebuild = (query: string) =>
+      http()
+        .post(`/api/reporting/projections/reporting-risks/rebuild${query}`)
+        .set('Authorization', `Bearer ${admin}`);
+    // A replay that takes longer than the wait: the event store answers reads once released.
+    let release = () => {};
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const readAll = t.store.readAll.bind(t.store);
+    const slowReads = jest.spyOn(t.store, 'readAll').mockImplementation(async (options) => {
+      await released;
+      return readAll(options);
+    });
+    try {
+      const res = await rebuild('?waitSeconds=1').expect(202);
+      expect(res.body).toMatchObject({
+        name: 'reporting-risks',
+        rebuilt: false,
+        state: 'rebuilding',
+        checkpoint: 0,
+      });
+      expect(res.body.lag).toBeGreaterThan(0);
+      expect(res.body.rebuiltInMs).toBeUndefined();
+      const during = await get('/api/reporting/projections', admin).expect(200);
+      expect(during.body.find((p: { name: string }) => p.name === 'reporting-risks')).toMatchObject(
+        { state: 'rebuilding', checkpoint: 0 },
+      );
+    } finally {
+      release();
+      slowReads.mockRestore();
+    }
+    expect(await t.app.get(ProjectionRegistry).waitForRebuild('reporting-risks', 10_000)).toBe(
+      true,
+    );
+    const after = await get('/api/reporting/projections', admin).expect(200);
+    expect(after.body.find((p: { name: string }) => p.name === 'reporting-risks')).toMatchObject({
+      state: 'live',
+      lag: 0,
+    });
+    for (const bad of [
+      '?waitSeconds=-1',
+      '?waitSeconds=601',
+      '?waitSeconds=1.5',
+      '?waitSeconds=x',
+    ]) {
+      const refused = await rebuild(bad).expect(400);
+      expect(refused.body.errors[0].field).toMatch(/waitSeconds/);
+    }
+    await rebuild('?wait=1').expect(400);
   });
 
   it('reports each read model’s lag, in the API and in /metrics', async () => {

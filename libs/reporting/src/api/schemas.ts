@@ -26,6 +26,20 @@ export const ProjectionParams = z
   .object({ name: z.string().regex(/^reporting-[a-z-]{1,60}$/, 'A reporting read model name') })
   .strict();
 
+export const RebuildQuery = z
+  .object({
+    waitSeconds: z.coerce
+      .number()
+      .int('Whole seconds')
+      .min(0)
+      .max(600)
+      .default(10)
+      .describe(
+        'How long to wait for the replay to reach the head (default 10, at most 600); 202 if it has not',
+      ),
+  })
+  .strict();
+
 export const AsOfQuery = z
   .object({ asOf: AsOfParam.optional().describe('ISO 8601 instant or position:<n>') })
   .strict();

@@ -1,4 +1,5 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
+import { ProjectionFailedError } from '@isms/event-sourcing';
 import type { AsOf, ChainVerification, Clock, EventStore } from '@isms/event-sourcing';
 import { AccessService } from '@isms/auth';
 import type { Principal } from '@isms/auth';
@@ -504,16 +505,37 @@ export class ReportingService {
     );
   }
 
-  async rebuild(principal: Principal, name: string) {
+  /**
+   * Clears a reporting read model and replays it from the first event; waits up to `waitMs` for
+   * the replay to reach the head. `rebuilt` false: still replaying (its progress is in
+   * `projectionStatus`). Commands do not wait for a read model being rebuilt meanwhile.
+   */
+  async rebuild(principal: Principal, name: string, waitMs: number) {
     await this.assertOperator(principal);
     if (!REPORTING_PROJECTION_NAMES.includes(name)) {
       throw new NotFoundProblem('Reporting read model', name);
     }
     const started = Date.now();
     await this.projections.rebuild(name);
-    await this.projections.waitUntilCaughtUp();
+    let rebuilt: boolean;
+    try {
+      rebuilt = await this.projections.waitForRebuild(name, waitMs);
+    } catch (error) {
+      if (!(error instanceof ProjectionFailedError)) throw error;
+      throw new ProblemError(503, 'read-model-failed', 'Read model failed', error.message, {
+        name,
+      });
+    }
     const status = (await this.projections.status()).find((s) => s.name === name);
-    return { name, rebuiltInMs: Date.now() - started, state: status?.state, lag: status?.lag };
+    return {
+      name,
+      rebuilt,
+      ...(rebuilt ? { rebuiltInMs: Date.now() - started } : {}),
+      state: status?.state,
+      checkpoint: status?.checkpoint,
+      headPosition: status?.headPosition,
+      lag: status?.lag,
+    };
   }
 }
 
