@@ -5,7 +5,7 @@
  *   npm run bench:scale -- --data-dir /tmp/isms-scale-1m [--rate 200] [--seconds 30]
  *                          [--report-samples 30] [--asof-samples 5] [--copy]
  *                          [--settle-seconds 0] [--warmup-seconds 3] [--keep-snapshot]
- *                          [--skip report,commands,asof,restart] [--cpu-prof]
+ *                          [--skip report,commands,asof,rebuild,restart] [--cpu-prof]
  *                          [--node-flags=--trace-gc] [--platform-log platform.log]
  *
  * The platform runs as it does with `npm start` (apps/platform/src/main.ts, from source, PGlite
@@ -22,7 +22,12 @@
  *    way but are not counted;
  * 4. SoA `asOf` reconstruction (`GET /api/scopes/{scopeId}/soa?asOf=…`) of one subsidiary at a
  *    past instant;
- * 5. restart: the stop (the platform saves its read models, `<data-dir>/read-models.snapshot`),
+ * 5. rebuild of each reporting read model on the running platform, one after the other
+ *    (`POST /api/reporting/projections/{name}/rebuild`, as the group administrator, then its
+ *    state polled until it is live again): seconds, events applied, and the rate over the log
+ *    (the events up to the head divided by the seconds: each replay reads the log from the first
+ *    event, the store narrowing it to the stream types the read model takes);
+ * 6. restart: the stop (the platform saves its read models, `<data-dir>/read-models.snapshot`),
  *    then a second start on the same directory, which restores them instead of rebuilding:
  *    spawn → listening → caught up, resident memory, and the group report again.
  * A snapshot already in the data directory is removed first, so the first start rebuilds
@@ -77,6 +82,14 @@ const SKIP = new Set(args.skip.split(',').filter(Boolean));
 const platformLog = args['platform-log'] && resolve(args['platform-log']);
 const WARMUP_SECONDS = Math.min(Math.max(Number(args['warmup-seconds']), 0), 60);
 const SETTLE_SECONDS = Math.min(Math.max(Number(args['settle-seconds']), 0), 600);
+
+/** One read model in `GET /api/reporting/projections`. */
+interface ProjectionStatusReply {
+  readonly name: string;
+  readonly state: string;
+  readonly checkpoint: number;
+  readonly eventsApplied: number;
+}
 
 interface Percentiles {
   n: number;
@@ -363,6 +376,47 @@ async function main(): Promise<void> {
         ...percentiles(latencies),
       };
       console.error(`SoA asOf ${JSON.stringify(results['soaAsOf'])}`);
+    }
+
+    if (!SKIP.has('rebuild')) {
+      const people = await call(platform, cisoToken, 'GET', `/api/people?role=group-admin&limit=1`);
+      const adminId = (people.body['items'] as { personId?: string }[] | undefined)?.[0]?.personId;
+      if (people.status !== 200 || !adminId)
+        throw new Error(`no group administrator: ${people.status} ${JSON.stringify(people.body)}`);
+      const adminToken = await platform.token(manifest.tenantId, adminId);
+      const status = async () => {
+        const reply = await call(platform, adminToken, 'GET', '/api/reporting/projections');
+        if (reply.status !== 200) throw new Error(`projections: ${reply.status}`);
+        return reply.body as unknown as ProjectionStatusReply[];
+      };
+      const rebuilt: Record<string, unknown>[] = [];
+      for (const { name } of await status()) {
+        const started = performance.now();
+        const reply = await call(
+          platform,
+          adminToken,
+          'POST',
+          `/api/reporting/projections/${name}/rebuild?waitSeconds=0`,
+        );
+        if (reply.status !== 200 && reply.status !== 202)
+          throw new Error(`rebuild ${name}: ${reply.status} ${JSON.stringify(reply.body)}`);
+        const head = Number(reply.body['headPosition']);
+        let now = (await status()).find((p) => p.name === name)!;
+        while (now.state !== 'live' || now.checkpoint < head) {
+          if (now.state === 'failed') throw new Error(`rebuild ${name} failed`);
+          await new Promise((ok) => setTimeout(ok, 100));
+          now = (await status()).find((p) => p.name === name)!;
+        }
+        const seconds = (performance.now() - started) / 1000;
+        rebuilt.push({
+          name,
+          seconds: r1(seconds),
+          eventsApplied: now.eventsApplied,
+          logEventsPerSecond: Math.round(head / seconds),
+        });
+        console.error(`rebuilt ${JSON.stringify(rebuilt.at(-1))}`);
+      }
+      results['rebuildEach'] = rebuilt;
     }
 
     if (!SKIP.has('restart')) {
