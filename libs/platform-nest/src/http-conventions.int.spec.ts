@@ -191,7 +191,7 @@ describe('HTTP conventions shared by every context', () => {
     });
     configureHttpApp(app, { title: 't', description: 'd', version: '0' });
     await app.init();
-  });
+  }, 60_000); // starting PGlite's thread takes seconds on a busy machine
 
   afterAll(async () => {
     await app.close();

@@ -36,9 +36,10 @@ const metadata = {
   occurredAt: clock.now().toISOString(),
 };
 
+// Starting PGlite's thread takes seconds on a busy machine (past Jest's default 5 s).
 beforeAll(async () => {
   store = await createEmbeddedEventStore({ dataDir: 'memory', clock });
-});
+}, 60_000);
 
 afterAll(async () => {
   await store?.close();
