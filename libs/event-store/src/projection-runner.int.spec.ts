@@ -448,6 +448,35 @@ describe('ProjectionRunner', () => {
     await expect(projections.rebuild(noReset.name)).rejects.toThrow(/no reset\(\) hook/);
   });
 
+  it('a rebuild whose reset fails leaves the projection failed with the reason; the next rebuild replays it', async () => {
+    const type = streamType();
+    const register = recordingProjection(`half-cleared-${type}`, type);
+    let refuse = true;
+    const flaky: Projection = {
+      ...register.projection,
+      reset: async () => {
+        if (refuse) throw new Error('read store unreachable');
+        await register.projection.reset!();
+      },
+    };
+    await appendTo(type, `reset-1-${type}`, ['RiskIdentified']);
+    const projections = runner([flaky], { checkpoints: new InMemoryCheckpointStore() });
+    await projections.start();
+    await projections.waitUntilCaughtUp(undefined, 10_000);
+
+    await expect(projections.rebuild(flaky.name)).rejects.toThrow('read store unreachable');
+    expect(await projections.statusOf(flaky.name)).toMatchObject({
+      state: 'failed',
+      lastError: { message: 'read store unreachable' },
+    });
+    refuse = false;
+    await projections.rebuild(flaky.name);
+    await projections.waitUntilCaughtUp(undefined, 10_000, { projections: [flaky.name] });
+    expect(register.resets()).toBe(1);
+    expect(register.applied.map((e) => e.streamId)).toEqual([`reset-1-${type}`]);
+    expect((await projections.statusOf(flaky.name)).state).toBe('live');
+  });
+
   it('a rebuild lets timers (and requests) run between the batches it replays', async () => {
     const type = streamType();
     await store.append({

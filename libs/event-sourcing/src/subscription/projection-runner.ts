@@ -452,11 +452,20 @@ class ProjectionWorker {
     }
     this.replayingFromStart = true;
     this.setState('rebuilding');
-    await this.projection.reset();
-    const checkpoints = this.options.checkpoints;
-    await (checkpoints.rewind
-      ? checkpoints.rewind(this.checkpointId, 0)
-      : checkpoints.save(this.checkpointId, 0));
+    try {
+      await this.projection.reset();
+      const checkpoints = this.options.checkpoints;
+      await (checkpoints.rewind
+        ? checkpoints.rewind(this.checkpointId, 0)
+        : checkpoints.save(this.checkpointId, 0));
+    } catch (error) {
+      // The read model may be half cleared: failed (it shows in /health) until rebuilt again.
+      this.replayingFromStart = false;
+      this.lastError = failure(error, 1);
+      this.options.onError?.(error, { projection: this.name, attempt: 1, willRetry: false });
+      this.setState('failed');
+      throw error;
+    }
     this.checkpoint = 0;
     this.lastError = undefined;
     this.eventsApplied = 0;
