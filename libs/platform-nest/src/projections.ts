@@ -1,11 +1,16 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import type { OnApplicationBootstrap, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import { ProjectionRunner, ProjectionTimeoutError } from '@isms/event-sourcing';
+import {
+  ProjectionFailedError,
+  ProjectionRunner,
+  ProjectionTimeoutError,
+} from '@isms/event-sourcing';
 import type {
   AsOf,
   CheckpointStore,
   EventStore,
   Projection,
+  ProjectionFailure,
   ProjectionLeadership,
   ProjectionStatus,
   ReadAllOptions,
@@ -177,6 +182,10 @@ export class ProjectionRegistry
   private readonly runner: ProjectionRunner;
   /** Projections (by name) that get some events from the foreign feed; `local`: also from the store. */
   private readonly fedFromOutside = new Map<string, { projection: Projection; local: boolean }>();
+  /** Rebuilds replaying the foreign feed now, by projection name. */
+  private readonly replays = new Map<string, Promise<void>>();
+  /** The last replay of the foreign feed failed (until the next rebuild), by projection name. */
+  private readonly failedReplays = new Map<string, ProjectionFailure>();
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
@@ -289,14 +298,31 @@ export class ProjectionRegistry
 
   /**
    * After `rebuild(name)`: waits until the read model has applied this app's store up to its
-   * head now. True when it has, false when `timeoutMs` ran out first (still replaying). Rejects
-   * with ProjectionFailedError if it fails. A read model fed only from other contexts was
-   * replayed by the time `rebuild` resolved.
+   * head now and, in a service, replayed what other contexts published. True when it has, false
+   * when `timeoutMs` ran out first (still replaying). Rejects with ProjectionFailedError if it
+   * fails.
    */
   async waitForRebuild(name: string, timeoutMs: number): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    const replay = this.replays.get(name);
+    if (replay) {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const done = await Promise.race([
+        replay.then(
+          () => true,
+          () => true, // failedReplays says how
+        ),
+        new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs))),
+      ]).finally(() => clearTimeout(timer));
+      if (!done) return false;
+    }
+    const failed = this.failedReplays.get(name);
+    if (failed) throw new ProjectionFailedError(name, failed);
     if (!this.runner.names().includes(name)) return true;
     try {
-      await this.runner.waitUntilCaughtUp(undefined, timeoutMs, { projections: [name] });
+      await this.runner.waitUntilCaughtUp(undefined, Math.max(0, deadline - Date.now()), {
+        projections: [name],
+      });
       return true;
     } catch (error) {
       if (error instanceof ProjectionTimeoutError) return false;
@@ -306,16 +332,47 @@ export class ProjectionRegistry
 
   async status(): Promise<ProjectionStatus[]> {
     const local = await this.runner.status();
-    return this.feed ? [...local, ...(await this.feed.status())] : local;
+    if (!this.feed) return local;
+    const foreign = (await this.feed.status()).map((status): ProjectionStatus => {
+      const name = status.name.split('@')[0] ?? status.name;
+      if (this.replays.has(name)) return { ...status, state: 'rebuilding' };
+      const failed = this.failedReplays.get(name);
+      return failed ? { ...status, state: 'failed', lastError: failed } : status;
+    });
+    return [...local, ...foreign];
   }
 
-  /** Clears a read model and replays every event into it (own and, in a service, published ones). */
+  /**
+   * Clears a read model and replays every event into it (own and, in a service, published ones).
+   * Resolves when the replay has started; `waitForRebuild` waits for it. A rebuild asked for
+   * while the read model replays what other contexts published is the same rebuild.
+   */
   async rebuild(name: string): Promise<void> {
     const outside = this.fedFromOutside.get(name);
     if (!outside || !this.feed) return this.runner.rebuild(name);
-    if (outside.local) await this.runner.rebuild(name);
-    else await outside.projection.reset?.();
-    await this.feed.replay(name);
+    if (this.replays.has(name)) return;
+    const feed = this.feed;
+    // The reset is the caller's to fail (e.g. led by another instance); the replay runs on.
+    const reset = (async () => {
+      if (outside.local) await this.runner.rebuild(name);
+      else await outside.projection.reset?.();
+    })();
+    let wasReset = false;
+    const replay = reset.then(() => {
+      wasReset = true;
+      this.failedReplays.delete(name);
+      return feed.replay(name);
+    });
+    this.replays.set(name, replay);
+    replay
+      .catch((error: unknown) => {
+        if (!wasReset) return;
+        const message = error instanceof Error ? error.message : String(error);
+        this.failedReplays.set(name, { message, attempts: 1, at: new Date().toISOString() });
+        this.logger.error({ msg: 'rebuild failed', projection: name, error: message });
+      })
+      .finally(() => this.replays.delete(name));
+    await reset;
   }
 
   /**

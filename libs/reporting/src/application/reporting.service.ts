@@ -526,7 +526,10 @@ export class ReportingService {
         name,
       });
     }
-    const status = (await this.projections.status()).find((s) => s.name === name);
+    // In the reporting service a read model fed from Kafka only reports as `<name>@kafka`.
+    const statuses = await this.projections.status();
+    const status =
+      statuses.find((s) => s.name === name) ?? statuses.find((s) => s.name.startsWith(`${name}@`));
     return {
       name,
       rebuilt,
