@@ -42,6 +42,12 @@ describe('the all-in-one platform on embedded adapters', () => {
     expect(json.body.openapi).toMatch(/^3\./);
     expect(json.body.info.title).toBe('ISMS Ledger');
     expect(Object.keys(json.body.paths)).toContain('/health');
+    // A rebuild answers 200 when done, 202 while it replays; both are described.
+    const rebuild = json.body.paths['/api/reporting/projections/{name}/rebuild'].post;
+    expect(Object.keys(rebuild.responses)).toEqual(
+      expect.arrayContaining(['200', '202', '400', '404', '503']),
+    );
+    expect(rebuild.parameters.map((p: { name: string }) => p.name)).toContain('waitSeconds');
     const ui = await request(app.getHttpServer()).get('/docs').expect(200);
     expect(ui.text).toContain('swagger-ui');
   });

@@ -216,6 +216,7 @@ export class ReportingController {
     description:
       '200 once the replay has reached the head, 202 if it is still replaying after `waitSeconds` (follow it in `GET /api/reporting/projections`: state `rebuilding`, lag). Commands do not wait for a read model being rebuilt.',
   })
+  @ApiOkResponse({ description: 'Rebuilt: the replay reached the head (`rebuiltInMs`)' })
   @ApiAcceptedResponse({ description: 'Still replaying; the read model shows its progress' })
   @ApiQueryFrom(RebuildQuery)
   @ApiProblems(400, 404, 503)
