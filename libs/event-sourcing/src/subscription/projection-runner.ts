@@ -137,6 +137,13 @@ export class ProjectionTimeoutError extends Error {
   }
 }
 
+/**
+ * A projection running alone (e.g. rebuilt) applies events for at most this long before the
+ * process's requests get a turn: a command needs several turns (its store's answers), and with
+ * whole batches in between it waited seconds while a replay ran.
+ */
+const REPLAY_SLICE_MS = 5;
+
 interface Waiter {
   readonly position: number;
   /** The projections waited for. */
@@ -601,8 +608,15 @@ class ProjectionWorker {
           signal,
         })) {
           let applied = this.checkpoint;
+          let slice = performance.now();
           for (const event of batch.events) {
             if (signal.aborted) break; // stop between two events
+            if (performance.now() - slice > REPLAY_SLICE_MS) {
+              // Catching up (a rebuild): the process's requests get a turn every few ms. The
+              // next batch may be read already, so waiting for the store would not give one.
+              await new Promise<void>((resolve) => setImmediate(resolve));
+              slice = performance.now();
+            }
             if (this.accepts(event)) {
               const outcome = await this.applyWithRetry(event, signal);
               if (outcome !== 'applied') {
@@ -621,9 +635,6 @@ class ProjectionWorker {
           if (batch.position > this.checkpoint) await this.saveCheckpoint(batch.position);
           infrastructureFailures = 0;
           this.setState(batch.caughtUp ? 'live' : 'catching-up');
-          // Catching up (a rebuild): let the process answer requests between two batches; the
-          // next batch may be read already, and applying it would not give them a turn.
-          if (!batch.caughtUp) await new Promise<void>((resolve) => setImmediate(resolve));
         }
       } catch (error) {
         if (signal.aborted) return;
