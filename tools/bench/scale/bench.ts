@@ -7,6 +7,7 @@
  *                          [--settle-seconds 0] [--warmup-seconds 3] [--keep-snapshot]
  *                          [--skip report,commands,asof,rebuild,restart] [--cpu-prof]
  *                          [--node-flags=--trace-gc] [--platform-log platform.log]
+ *                          [--commands-during-rebuild reporting-risks]
  *
  * The platform runs as it does with `npm start` (apps/platform/src/main.ts, from source, PGlite
  * event store, in-memory read models rebuilt at start) in a child process; this process drives
@@ -19,7 +20,8 @@
  *    (`POST /api/risk/risks`), half assess the inherent risk of one identified earlier in the
  *    run; latency counts from the instant the command was due (not when it was sent), so a
  *    platform that falls behind shows it; the first --warmup-seconds (default 3) run the same
- *    way but are not counted;
+ *    way but are not counted; with --commands-during-rebuild <read model>, that reporting read
+ *    model's rebuild is started just before (and waited for after);
  * 4. SoA `asOf` reconstruction (`GET /api/scopes/{scopeId}/soa?asOf=…`) of one subsidiary at a
  *    past instant;
  * 5. rebuild of each reporting read model on the running platform, one after the other
@@ -72,6 +74,7 @@ const { values: args } = parseArgs({
     'warmup-seconds': { type: 'string', default: '3' },
     'node-flags': { type: 'string', default: '' },
     'platform-log': { type: 'string' },
+    'commands-during-rebuild': { type: 'string' },
   },
 });
 const RATE = Math.min(Math.max(Number(args.rate), 1), 2000);
@@ -229,7 +232,34 @@ async function main(): Promise<void> {
       console.error(`group report ${JSON.stringify(results['groupReport'])}`);
     }
 
+    /** The group administrator's token (rebuilds are theirs), found as the CISO would. */
+    const groupAdminToken = async () => {
+      const people = await call(platform, cisoToken, 'GET', `/api/people?role=group-admin&limit=1`);
+      const adminId = (people.body['items'] as { personId?: string }[] | undefined)?.[0]?.personId;
+      if (people.status !== 200 || !adminId)
+        throw new Error(`no group administrator: ${people.status} ${JSON.stringify(people.body)}`);
+      return platform.token(manifest.tenantId, adminId);
+    };
+    const startRebuild = async (adminToken: string, name: string) => {
+      const reply = await call(
+        platform,
+        adminToken,
+        'POST',
+        `/api/reporting/projections/${name}/rebuild?waitSeconds=0`,
+      );
+      if (reply.status !== 200 && reply.status !== 202)
+        throw new Error(`rebuild ${name}: ${reply.status} ${JSON.stringify(reply.body)}`);
+      return Number(reply.body['headPosition']);
+    };
+    const projectionStatus = async (adminToken: string) => {
+      const reply = await call(platform, adminToken, 'GET', '/api/reporting/projections');
+      if (reply.status !== 200) throw new Error(`projections: ${reply.status}`);
+      return reply.body as unknown as ProjectionStatusReply[];
+    };
+
     if (!SKIP.has('commands')) {
+      const duringRebuild = args['commands-during-rebuild'];
+      const rebuildToken = duringRebuild ? await groupAdminToken() : undefined;
       const owners = await Promise.all(
         manifest.sample.map(async (s) => ({
           ...s,
@@ -249,6 +279,9 @@ async function main(): Promise<void> {
       const warmup = Math.round(RATE * WARMUP_SECONDS);
       let metricsBefore: string | undefined;
       const total = warmup + RATE * SECONDS;
+      // An operator's rebuild running under the commands (it does not block them: they do not
+      // wait for a read model being rebuilt, but its replay shares the main thread).
+      if (duringRebuild) await startRebuild(rebuildToken!, duringRebuild);
       const firstDue = performance.now() + 200;
       const started = firstDue + WARMUP_SECONDS * 1000;
       const inFlight: Promise<void>[] = [];
@@ -348,6 +381,24 @@ async function main(): Promise<void> {
         // Where the tail comes from: the slowest answers and when they were due.
         slowest: timeline.sort((a, b) => b.ms - a.ms).slice(0, 8),
       };
+      if (duringRebuild) {
+        // Whether the replay lasted the whole command phase; then let it finish.
+        let rebuilding = (await projectionStatus(rebuildToken!)).find(
+          (p) => p.name === duringRebuild,
+        );
+        (results['commands'] as Record<string, unknown>)['duringRebuild'] = {
+          name: duringRebuild,
+          stateAtEnd: rebuilding?.state,
+          checkpointAtEnd: rebuilding?.checkpoint,
+        };
+        while (rebuilding && rebuilding.state !== 'live') {
+          if (rebuilding.state === 'failed') throw new Error(`rebuild ${duringRebuild} failed`);
+          await new Promise((ok) => setTimeout(ok, 500));
+          rebuilding = (await projectionStatus(rebuildToken!)).find(
+            (p) => p.name === duringRebuild,
+          );
+        }
+      }
       console.error(`commands ${JSON.stringify(results['commands'])}`);
       results['rssMiBAfterCommands'] = Math.round((await platform.rssBytes()) / 2 ** 20);
     }
@@ -379,28 +430,12 @@ async function main(): Promise<void> {
     }
 
     if (!SKIP.has('rebuild')) {
-      const people = await call(platform, cisoToken, 'GET', `/api/people?role=group-admin&limit=1`);
-      const adminId = (people.body['items'] as { personId?: string }[] | undefined)?.[0]?.personId;
-      if (people.status !== 200 || !adminId)
-        throw new Error(`no group administrator: ${people.status} ${JSON.stringify(people.body)}`);
-      const adminToken = await platform.token(manifest.tenantId, adminId);
-      const status = async () => {
-        const reply = await call(platform, adminToken, 'GET', '/api/reporting/projections');
-        if (reply.status !== 200) throw new Error(`projections: ${reply.status}`);
-        return reply.body as unknown as ProjectionStatusReply[];
-      };
+      const adminToken = await groupAdminToken();
+      const status = () => projectionStatus(adminToken);
       const rebuilt: Record<string, unknown>[] = [];
       for (const { name } of await status()) {
         const started = performance.now();
-        const reply = await call(
-          platform,
-          adminToken,
-          'POST',
-          `/api/reporting/projections/${name}/rebuild?waitSeconds=0`,
-        );
-        if (reply.status !== 200 && reply.status !== 202)
-          throw new Error(`rebuild ${name}: ${reply.status} ${JSON.stringify(reply.body)}`);
-        const head = Number(reply.body['headPosition']);
+        const head = await startRebuild(adminToken, name);
         // How long the platform kept a request waiting while it replayed (the polls' answers).
         let slowestPollMs = 0;
         const poll = async () => {
