@@ -66,6 +66,27 @@ async function appendTo(
   });
 }
 
+/** `count` AssetRegistered events in one stream of `type`, in one append. */
+function appendAssets(type: string, count: number): Promise<AppendResult> {
+  return store.append({
+    tenantId: 'tenant-acme',
+    streamId: `asset-${type}`,
+    streamType: type,
+    expectedRevision: 'any',
+    events: Array.from({ length: count }, (_, i) => ({
+      type: 'AssetRegistered',
+      data: { i },
+      metadata,
+    })),
+  });
+}
+
+/** Synchronous work that never gives the event loop a turn by itself. */
+function busyFor(ms: number): void {
+  const until = performance.now() + ms;
+  while (performance.now() < until);
+}
+
 function recordingProjection(
   name: string,
   type: string,
@@ -479,28 +500,16 @@ describe('ProjectionRunner', () => {
 
   it('a rebuild lets timers (and requests) run every few ms while it replays, even within one batch', async () => {
     const type = streamType();
-    await store.append({
-      tenantId: 'tenant-acme',
-      streamId: `asset-${type}`,
-      streamType: type,
-      expectedRevision: 'any',
-      events: Array.from({ length: 1_200 }, (_, i) => ({
-        type: 'AssetRegistered',
-        data: { i },
-        metadata,
-      })),
-    });
+    await appendAssets(type, 1_200);
     let replaying = false;
     let applied = 0;
     let timerFiredAfter: number | undefined;
     const inventory: Projection = {
       name: `inventory-${type}`,
       handles: { streamTypes: [type] },
-      // Synchronous work that never gives the event loop a turn by itself.
       apply: async () => {
         if (replaying && applied === 0) setTimeout(() => (timerFiredAfter = applied), 0);
-        const until = performance.now() + 0.1;
-        while (performance.now() < until);
+        busyFor(0.1);
         applied += 1;
       },
       reset: async () => {
@@ -611,17 +620,7 @@ describe('ProjectionRunner', () => {
   it('catches up on the history once for all its projections, each from its own checkpoint, and lets timers run between batches', async () => {
     const type = streamType();
     const checkpoints = new InMemoryCheckpointStore();
-    const appended = await store.append({
-      tenantId: 'tenant-acme',
-      streamId: `asset-${type}`,
-      streamType: type,
-      expectedRevision: 'any',
-      events: Array.from({ length: 2_500 }, (_, i) => ({
-        type: 'AssetRegistered',
-        data: { i },
-        metadata,
-      })),
-    });
+    const appended = await appendAssets(type, 2_500);
     const first = appended.events[0]!.globalPosition;
     // The third projection applied half of it before (its saved checkpoint).
     const half = first + 1_249;
@@ -652,11 +651,9 @@ describe('ProjectionRunner', () => {
     const slowest: Projection = {
       ...projections[0]!.projection,
       name: `inventory-slow-${type}`,
-      // Synchronous work that never gives the event loop a turn by itself.
       apply: async () => {
         if (slowApplied === 0) setTimeout(() => (timerFiredAfter = slowApplied), 0);
-        const until = performance.now() + 0.1;
-        while (performance.now() < until);
+        busyFor(0.1);
         slowApplied += 1;
       },
     };
