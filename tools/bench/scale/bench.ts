@@ -251,10 +251,38 @@ async function main(): Promise<void> {
         throw new Error(`rebuild ${name}: ${reply.status} ${JSON.stringify(reply.body)}`);
       return Number(reply.body['headPosition']);
     };
-    const projectionStatus = async (adminToken: string) => {
+    const statusOf = async (adminToken: string, name: string) => {
       const reply = await call(platform, adminToken, 'GET', '/api/reporting/projections');
       if (reply.status !== 200) throw new Error(`projections: ${reply.status}`);
-      return reply.body as unknown as ProjectionStatusReply[];
+      const status = (reply.body as unknown as ProjectionStatusReply[]).find(
+        (p) => p.name === name,
+      );
+      if (!status) throw new Error(`no reporting read model ${name}`);
+      return status;
+    };
+    /**
+     * Polls every `everyMs` until the rebuilt read model is live at `head`; also says how long
+     * the platform kept a poll waiting while it replayed.
+     */
+    const untilRebuilt = async (
+      adminToken: string,
+      name: string,
+      head: number,
+      everyMs: number,
+    ) => {
+      let slowestPollMs = 0;
+      const poll = async () => {
+        const { ms, value } = await timed(() => statusOf(adminToken, name));
+        slowestPollMs = Math.max(slowestPollMs, ms);
+        return value;
+      };
+      let now = await poll();
+      while (now.state !== 'live' || now.checkpoint < head) {
+        if (now.state === 'failed') throw new Error(`rebuild ${name} failed`);
+        await new Promise((ok) => setTimeout(ok, everyMs));
+        now = await poll();
+      }
+      return { status: now, slowestPollMs };
     };
 
     if (!SKIP.has('commands')) {
@@ -281,7 +309,7 @@ async function main(): Promise<void> {
       const total = warmup + RATE * SECONDS;
       // An operator's rebuild running under the commands (it does not block them: they do not
       // wait for a read model being rebuilt, but its replay shares the main thread).
-      if (duringRebuild) await startRebuild(rebuildToken!, duringRebuild);
+      const rebuildHead = duringRebuild ? await startRebuild(rebuildToken!, duringRebuild) : 0;
       const firstDue = performance.now() + 200;
       const started = firstDue + WARMUP_SECONDS * 1000;
       const inFlight: Promise<void>[] = [];
@@ -383,21 +411,13 @@ async function main(): Promise<void> {
       };
       if (duringRebuild) {
         // Whether the replay lasted the whole command phase; then let it finish.
-        let rebuilding = (await projectionStatus(rebuildToken!)).find(
-          (p) => p.name === duringRebuild,
-        );
+        const atEnd = await statusOf(rebuildToken!, duringRebuild);
         (results['commands'] as Record<string, unknown>)['duringRebuild'] = {
           name: duringRebuild,
-          stateAtEnd: rebuilding?.state,
-          checkpointAtEnd: rebuilding?.checkpoint,
+          stateAtEnd: atEnd.state,
+          checkpointAtEnd: atEnd.checkpoint,
         };
-        while (rebuilding && rebuilding.state !== 'live') {
-          if (rebuilding.state === 'failed') throw new Error(`rebuild ${duringRebuild} failed`);
-          await new Promise((ok) => setTimeout(ok, 500));
-          rebuilding = (await projectionStatus(rebuildToken!)).find(
-            (p) => p.name === duringRebuild,
-          );
-        }
+        await untilRebuilt(rebuildToken!, duringRebuild, rebuildHead, 500);
       }
       console.error(`commands ${JSON.stringify(results['commands'])}`);
       results['rssMiBAfterCommands'] = Math.round((await platform.rssBytes()) / 2 ** 20);
@@ -431,24 +451,14 @@ async function main(): Promise<void> {
 
     if (!SKIP.has('rebuild')) {
       const adminToken = await groupAdminToken();
-      const status = () => projectionStatus(adminToken);
+      const names = await call(platform, adminToken, 'GET', '/api/reporting/projections');
+      if (names.status !== 200) throw new Error(`projections: ${names.status}`);
       const rebuilt: Record<string, unknown>[] = [];
-      for (const { name } of await status()) {
+      for (const { name } of names.body as unknown as ProjectionStatusReply[]) {
         const started = performance.now();
         const head = await startRebuild(adminToken, name);
         // How long the platform kept a request waiting while it replayed (the polls' answers).
-        let slowestPollMs = 0;
-        const poll = async () => {
-          const { ms, value } = await timed(status);
-          slowestPollMs = Math.max(slowestPollMs, ms);
-          return value.find((p) => p.name === name)!;
-        };
-        let now = await poll();
-        while (now.state !== 'live' || now.checkpoint < head) {
-          if (now.state === 'failed') throw new Error(`rebuild ${name} failed`);
-          await new Promise((ok) => setTimeout(ok, 100));
-          now = await poll();
-        }
+        const { status: now, slowestPollMs } = await untilRebuilt(adminToken, name, head, 100);
         const seconds = (performance.now() - started) / 1000;
         rebuilt.push({
           name,
