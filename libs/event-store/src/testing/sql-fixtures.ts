@@ -154,6 +154,103 @@ export function sqlEventStoreSpecifics(
       }
     });
 
+    it('reads data and metadata holding the field separator (U+001F) back as written', async () => {
+      const streamId = `risk-${randomUUID()}`;
+      const data = { title: 'a\u001fb', nested: { list: ['\u001f', 'x\u001f\u001fy'] } };
+      const written = await fixture.store.append({
+        tenantId: 't-separator',
+        streamId,
+        streamType: 'risk',
+        expectedRevision: 'no-stream',
+        events: [event('RiskIdentified', { data, metadata: { ...metadata, reason: 'why\u001f' } })],
+      });
+      const [read] = await fixture.store.readStream(streamId);
+      expect(read!.data).toEqual(data);
+      expect(read!.metadata.reason).toBe('why\u001f');
+      const [fromLog] = await fixture.store.readAll({
+        afterPosition: written.lastGlobalPosition - 1,
+        tenantId: 't-separator',
+      });
+      expect(fromLog).toEqual(read);
+      expect((await fixture.store.verifyStream(streamId)).valid).toBe(true);
+    });
+
+    it('queries the next batch of a full readAll before it is asked for, and uses it only while full', async () => {
+      const tenantId = `t-ahead-${randomUUID()}`;
+      const append = async (n: number) =>
+        (
+          await fixture.store.append({
+            tenantId,
+            streamId: `risk-${randomUUID()}`,
+            streamType: 'risk',
+            expectedRevision: 'no-stream',
+            events: Array.from({ length: n }, () => event('RiskIdentified')),
+          })
+        ).events;
+      const written = [...(await append(3)), ...(await append(2))];
+      const client = fixture.client;
+      const query = client.query;
+      const eventQueries: string[] = [];
+      /** The event query (counted from 1) that fails, as if the database went away for it. */
+      let failing = 0;
+      /** The latest event query, to wait for a read ahead to be done. */
+      let latest: Promise<unknown> = Promise.resolve();
+      client.query = ((sql: string, params?: readonly unknown[]) => {
+        if (!sql.includes('concat_ws')) return query.call(client, sql, params);
+        eventQueries.push(sql);
+        const result =
+          eventQueries.length === failing
+            ? Promise.reject(new Error('the database went away for one query'))
+            : query.call(client, sql, params);
+        latest = result.catch(() => undefined);
+        return result;
+      }) as typeof client.query;
+      const positions = (events: readonly { globalPosition: number }[]) =>
+        events.map((e) => e.globalPosition);
+      const at = (i: number) => written[i]!.globalPosition;
+      try {
+        const first = await fixture.store.readAll({ tenantId, limit: 2 });
+        expect(first).toEqual(written.slice(0, 2));
+        expect(eventQueries).toHaveLength(2); // this batch, and the next one ahead of the ask
+
+        // The next batch is the one read ahead: no query of its own, and what SQL gives.
+        const second = await fixture.store.readAll({ tenantId, afterPosition: at(1), limit: 2 });
+        expect(second).toEqual(written.slice(2, 4));
+        expect(eventQueries).toHaveLength(3); // only the read ahead of the third batch
+
+        // The third batch was read ahead short (one event). An event appended since must be in
+        // it: a short batch is read again when asked for.
+        await latest;
+        const later = await append(1);
+        const third = await fixture.store.readAll({ tenantId, afterPosition: at(3), limit: 2 });
+        expect(positions(third)).toEqual([at(4), later[0]!.globalPosition]);
+        expect(eventQueries).toHaveLength(5); // the short batch was not used: queried again, plus the next ahead
+
+        // Another filter, or a view of the past, does not take a batch read for other readers.
+        const other = await fixture.store.readAll({ tenantId, limit: 2, streamTypes: ['risk'] });
+        expect(other).toEqual(written.slice(0, 2));
+        const past = await fixture.store.readAll({
+          tenantId,
+          afterPosition: at(1),
+          limit: 2,
+          asOf: { globalPosition: at(2) },
+        });
+        expect(positions(past)).toEqual([at(2)]);
+
+        // A read ahead that failed is made again when asked for: the reader gets the events.
+        eventQueries.length = 0;
+        failing = 2; // the read's own query is the first, the read ahead the second
+        const filter = { tenantId, limit: 2, eventTypes: ['RiskIdentified'] };
+        await fixture.store.readAll({ ...filter, afterPosition: at(0) });
+        await latest;
+        const retried = await fixture.store.readAll({ ...filter, afterPosition: at(2) });
+        expect(positions(retried)).toEqual([at(3), at(4)]);
+        expect(eventQueries).toHaveLength(4); // read, failed ahead, read again, next ahead
+      } finally {
+        client.query = query;
+      }
+    });
+
     it('applies each schema migration once, however often the store starts', async () => {
       expect(await migrate(fixture.client)).toBe(SCHEMA_VERSION);
       expect(await migrate(fixture.client)).toBe(SCHEMA_VERSION);
