@@ -139,14 +139,19 @@ function storableCopy(
   );
 }
 
-/** The storable copies of an object's fields (see `storableCopy`), in a new object. */
+/**
+ * The storable copies of an object's fields (see `storableCopy`), in a new object; at the top
+ * of a document (`skipMeta`), without the reserved meta fields.
+ */
 function storableFields(
   value: Record<string, unknown>,
   path: (string | number)[],
   share: boolean,
+  skipMeta = false,
 ): Record<string, unknown> {
   const copy: Record<string, unknown> = {};
   for (const key in value) {
+    if (skipMeta && META_FIELD_SET.has(key)) continue;
     path.push(key);
     assertKey(key, path);
     const field = value[key];
@@ -155,6 +160,8 @@ function storableFields(
   }
   return copy;
 }
+
+const META_FIELD_SET: ReadonlySet<string> = new Set(META_FIELDS);
 
 function seal(part: object): void {
   SealedPart.mark(part);
@@ -201,16 +208,16 @@ export function storableBody(
 ): Record<string, unknown> {
   assertDocumentId(id);
   if (!isPlainObject(body)) throw new InvalidDocumentError('(document)', 'must be a plain object');
-  const { _id, ...rest } = body;
+  const _id = body['_id'];
   if (_id !== undefined && _id !== id) {
     throw new InvalidDocumentError(
       '_id',
       `is "${String(_id)}" but the document is written as "${id}"`,
     );
   }
-  for (const meta of META_FIELDS) delete rest[meta];
-  // The top level is not sealed: the adapter adds its meta fields to it.
-  return storableFields(rest, [], share);
+  // The top level is not sealed: the adapter adds its meta fields to it. One copy per write,
+  // which the meta fields are then set on (a document of many fields is not copied again).
+  return storableFields(body, [], share, true);
 }
 
 /** A deep copy of a stored (hence validated) document: plain objects, arrays, Dates, scalars. */
@@ -372,12 +379,7 @@ export function planUpsert(
   if (revision !== undefined && (current?._revision ?? 0) >= revision) {
     return { action: 'skip', outcome: 'stale' };
   }
-  const next: StoredDocument<Record<string, unknown>> = {
-    ...storableBody(id, body, copying),
-    _id: id,
-    _version: (current?._version ?? 0) + 1,
-    ...(revision !== undefined ? { _revision: revision } : {}),
-  };
+  const next = withMeta(storableBody(id, body, copying), id, current, revision);
   return { action: 'write', expectedVersion: current?._version, next };
 }
 
@@ -413,10 +415,18 @@ export function nextAppliedVersion(
   body: unknown,
   copying: BodyCopyOptions = {},
 ): StoredDocument<Record<string, unknown>> {
-  return {
-    ...storableBody(id, body, copying),
-    _id: id,
-    _version: (current?._version ?? 0) + 1,
-    ...(current?._revision !== undefined ? { _revision: current._revision } : {}),
-  };
+  return withMeta(storableBody(id, body, copying), id, current, current?._revision);
+}
+
+/** Sets the store's fields on a body `storableBody` just copied (after its own fields). */
+function withMeta(
+  copy: Record<string, unknown>,
+  id: string,
+  current: Partial<DocumentMeta> | undefined,
+  revision: number | undefined,
+): StoredDocument<Record<string, unknown>> {
+  copy['_id'] = id;
+  copy['_version'] = (current?._version ?? 0) + 1;
+  if (revision !== undefined) copy['_revision'] = revision;
+  return copy as StoredDocument<Record<string, unknown>>;
 }
