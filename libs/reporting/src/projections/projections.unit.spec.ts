@@ -3,6 +3,7 @@ import type { Projection } from '@isms/event-sourcing';
 import {
   AuditStreamTypes,
   GovernanceEventTypes as G,
+  RiskEventTypes as R,
   GovernanceStreamTypes as GS,
   auditCertificationStreamId,
 } from '@isms/contracts';
@@ -37,6 +38,7 @@ import {
   treatmentDecided,
   treatmentPlanned,
 } from '../testing/events.js';
+import { decisionLogProjection } from './decisions/decision-log.projection.js';
 import { REPORTING_PROJECTIONS } from './index.js';
 import { ReportingCollections as RC } from './read-models.js';
 import type {
@@ -442,6 +444,48 @@ describe('reporting read models, from published events', () => {
     // Identification and a test plan being scheduled are facts, not decisions.
     expect(decisions.some((d) => d.type === 'risk.RiskIdentified')).toBe(false);
     expect(decisions.some((d) => d.type === 'controls.ControlTestPlanScheduled')).toBe(false);
+  });
+});
+
+describe('decision log: where a stream’s decisions belong', () => {
+  it('follows a risk moved to another scope, and a redelivered event moves nothing back', async () => {
+    const store = new InMemoryReadStore();
+    const log = decisionLogProjection(store);
+    const place = { orgUnitId: 'site-a1', scopeId: 'scope-old', owner: 'person-owner' };
+    const identified = rec(
+      'risk-moved',
+      'risk',
+      riskIdentified('risk-moved', place, 'Flood', '2026-03-01'),
+    );
+    const moved = rec('risk-moved', 'risk', {
+      type: R.RiskScopeChanged,
+      data: {
+        riskId: 'risk-moved',
+        previousScopeId: 'scope-old',
+        scopeId: 'scope-new',
+        reason: 'Re-scoped',
+      },
+    });
+    const treated = rec('risk-moved', 'risk', treatmentDecided('risk-moved', '2026-03-03'), {
+      reason: 'Mitigate',
+    });
+    const planned = rec(
+      'risk-moved',
+      'risk',
+      treatmentPlanned('risk-moved', { ...place, scopeId: 'scope-new' }, [], [], '2026-03-04'),
+    );
+    for (const event of [identified, moved, treated, planned, identified, moved]) {
+      await log.apply(event);
+    }
+    const decisions = await store.collection<DecisionDoc>(RC.Decisions).find({});
+    expect(decisions.map((d) => [d.type, d.orgUnitId, d.scopeIds])).toEqual([
+      [R.RiskScopeChanged, 'site-a1', ['scope-new']],
+      [R.RiskTreatmentDecided, 'site-a1', ['scope-new']],
+      [R.RiskTreatmentPlanned, 'site-a1', ['scope-new']],
+    ]);
+    // The stream's place is written when it changes, not at every event that repeats it.
+    const stream = await store.collection(RC.DecisionStreams).get('risk-moved');
+    expect(stream).toMatchObject({ orgUnitId: 'site-a1', scopeIds: ['scope-new'], _version: 2 });
   });
 });
 

@@ -12,7 +12,6 @@ import {
   isRiskEvent,
 } from '@isms/contracts';
 import type { ReadStore } from '@isms/read-store';
-import { applyGuarded, bodyOf } from '../guarded.js';
 import type { DecisionDoc, DecisionStreamDoc } from '../read-models.js';
 import { ReportingCollections } from '../read-models.js';
 
@@ -221,6 +220,10 @@ function subjectOf(event: RecordedEvent): string {
   );
 }
 
+function sameIds(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((id, i) => id === b[i]);
+}
+
 /**
  * The decision log: one document per decision event of every published context, with who, when,
  * why, what it changed, where it belongs (org unit, scopes) and its hash. A stream's place is
@@ -243,12 +246,20 @@ export function decisionLogProjection(readStore: ReadStore): Projection {
         if (!orgUnitId && scopeIds[0]) {
           orgUnitId = (await streams.get(scopeIds[0]))?.orgUnitId ?? null;
         }
-        await applyGuarded(streams, event.streamId, event, () => ({
-          tenantId: event.tenantId,
-          orgUnitId,
-          scopeIds,
-        }));
-        context = await streams.get(event.streamId);
+        // Most events of a stream repeat its place: then there is nothing to write. (A
+        // redelivered event whose write was skipped so finds the place it would have written.)
+        const samePlace =
+          context?.tenantId === event.tenantId &&
+          context.orgUnitId === orgUnitId &&
+          sameIds(context.scopeIds, scopeIds);
+        if (!samePlace) {
+          const written = await streams.upsert(
+            event.streamId,
+            { tenantId: event.tenantId, orgUnitId, scopeIds },
+            { revision: event.streamRevision },
+          );
+          context = written.document;
+        }
       }
       if (!isDecision(event)) return;
       const body: DecisionDoc = {
@@ -267,8 +278,8 @@ export function decisionLogProjection(readStore: ReadStore): Projection {
         actorName: event.metadata.actor.displayName ?? null,
         actorRole: event.metadata.actor.role ?? null,
         reason: event.metadata.reason ?? null,
-        orgUnitId: place.orgUnitId ?? (context ? bodyOf(context).orgUnitId : null),
-        scopeIds: place.scopeIds ?? (context ? bodyOf(context).scopeIds : []),
+        orgUnitId: place.orgUnitId ?? context?.orgUnitId ?? null,
+        scopeIds: place.scopeIds ?? context?.scopeIds ?? [],
         summary: summarise(event),
         subjectId: subjectOf(event),
         hash: event.hash,
