@@ -206,6 +206,15 @@ export function storableBody(
   body: unknown,
   { share = false }: BodyCopyOptions = {},
 ): Record<string, unknown> {
+  return copyBody(id, body, share).copy;
+}
+
+/** `storableBody`, and whether the copy may be sealed as it is (with `share`, and no Date in it). */
+function copyBody(
+  id: string,
+  body: unknown,
+  share: boolean,
+): { copy: Record<string, unknown>; sealable: boolean } {
   assertDocumentId(id);
   if (!isPlainObject(body)) throw new InvalidDocumentError('(document)', 'must be a plain object');
   const _id = body['_id'];
@@ -217,7 +226,9 @@ export function storableBody(
   }
   // The top level is not sealed: the adapter adds its meta fields to it. One copy per write,
   // which the meta fields are then set on (a document of many fields is not copied again).
-  return storableFields(body, [], share, true);
+  const dates = datesMet;
+  const copy = storableFields(body, [], share, true);
+  return { copy, sealable: share && datesMet === dates };
 }
 
 /** A deep copy of a stored (hence validated) document: plain objects, arrays, Dates, scalars. */
@@ -379,7 +390,7 @@ export function planUpsert(
   if (revision !== undefined && (current?._revision ?? 0) >= revision) {
     return { action: 'skip', outcome: 'stale' };
   }
-  const next = withMeta(storableBody(id, body, copying), id, current, revision);
+  const next = withMeta(copyBody(id, body, copying.share ?? false), id, current, revision);
   return { action: 'write', expectedVersion: current?._version, next };
 }
 
@@ -415,12 +426,15 @@ export function nextAppliedVersion(
   body: unknown,
   copying: BodyCopyOptions = {},
 ): StoredDocument<Record<string, unknown>> {
-  return withMeta(storableBody(id, body, copying), id, current, current?._revision);
+  return withMeta(copyBody(id, body, copying.share ?? false), id, current, current?._revision);
 }
 
-/** Sets the store's fields on a body `storableBody` just copied (after its own fields). */
+/**
+ * Sets the store's fields on a body `copyBody` just copied (after its own fields), then seals
+ * it when it may be: its parts are sealed already, so the adapter need not walk them to know.
+ */
 function withMeta(
-  copy: Record<string, unknown>,
+  { copy, sealable }: { copy: Record<string, unknown>; sealable: boolean },
   id: string,
   current: Partial<DocumentMeta> | undefined,
   revision: number | undefined,
@@ -428,5 +442,6 @@ function withMeta(
   copy['_id'] = id;
   copy['_version'] = (current?._version ?? 0) + 1;
   if (revision !== undefined) copy['_revision'] = revision;
+  if (sealable) seal(copy);
   return copy as StoredDocument<Record<string, unknown>>;
 }
