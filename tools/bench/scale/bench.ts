@@ -5,13 +5,15 @@
  *   npm run bench:scale -- --data-dir /tmp/isms-scale-1m [--rate 200] [--seconds 30]
  *                          [--report-samples 30] [--asof-samples 5] [--copy]
  *                          [--settle-seconds 0] [--warmup-seconds 3] [--keep-snapshot]
- *                          [--skip report,commands,asof,rebuild,restart] [--cpu-prof]
+ *                          [--skip read,report,commands,asof,rebuild,restart] [--cpu-prof]
  *                          [--node-flags=--trace-gc] [--platform-log platform.log]
  *                          [--commands-during-rebuild reporting-risks]
  *
  * The platform runs as it does with `npm start` (apps/platform/src/main.ts, from source, PGlite
  * event store, in-memory read models rebuilt at start) in a child process; this process drives
  * it over HTTP on loopback, as a client would. Measured:
+ * 0. before the platform starts, the event store alone: the whole log read back with readAll in
+ *    batches of 1,000 (as the start-up's shared feed reads it), events/s: what bounds any rebuild;
  * 1. start-up: spawn → HTTP listening → every projection caught up (the rebuild of all read
  *    models from the event store), the rebuild rate, and the platform's resident memory then;
  * 2. group consolidation report (`GET /api/reporting/consolidation`, whole group, as the group
@@ -50,6 +52,7 @@ import {
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { createEmbeddedEventStore } from '@isms/event-store';
 import { DEFAULT_THREATS, DEFAULT_VULNERABILITIES } from '@isms/risk';
 import type { SeedManifest } from '../../seed/src/generate.js';
 import { manifestFile } from '../../seed/src/seed.js';
@@ -150,6 +153,26 @@ async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; value: T 
   return { ms: performance.now() - started, value };
 }
 
+/** The whole log read back, as the platform's start-up reads it (PGlite in its own thread). */
+async function readWholeLog(directory: string) {
+  const store = await createEmbeddedEventStore({ dataDir: directory });
+  try {
+    const started = performance.now();
+    let after = 0;
+    let events = 0;
+    for (;;) {
+      const batch = await store.readAll({ afterPosition: after, limit: 1_000 });
+      if (batch.length === 0) break;
+      events += batch.length;
+      after = batch[batch.length - 1]!.globalPosition;
+    }
+    const seconds = (performance.now() - started) / 1000;
+    return { events, seconds: r1(seconds), eventsPerSecond: Math.round(events / seconds) };
+  } finally {
+    await store.close();
+  }
+}
+
 async function main(): Promise<void> {
   if (!args['data-dir']) throw new Error('Say which seeded data directory: --data-dir <dir>');
   const seeded = resolve(args['data-dir']);
@@ -177,6 +200,10 @@ async function main(): Promise<void> {
   if (existsSync(snapshotFile) && !args['keep-snapshot']) {
     console.error(`removing ${snapshotFile}: the first start is to rebuild the read models`);
     rmSync(snapshotFile);
+  }
+  if (!SKIP.has('read')) {
+    results['readAll'] = await readWholeLog(join(dataDir, 'event-store'));
+    console.error(`readAll ${JSON.stringify(results['readAll'])}`);
   }
   const start = () =>
     startPlatform({
