@@ -563,11 +563,13 @@ describe('ProjectionRunner', () => {
         checkpoint: 0,
       });
       // Named, it is waited for: the wait times out while the replay is held, and names it.
-      const error = await projections
-        .waitUntilCaughtUp(command.lastGlobalPosition, 200, { projections: [slow.name] })
-        .catch((e: unknown) => e);
-      expect(error).toBeInstanceOf(ProjectionTimeoutError);
-      expect((error as ProjectionTimeoutError).behind.map((b) => b.name)).toEqual([slow.name]);
+      expect(
+        await behindAtTimeout(
+          projections.waitUntilCaughtUp(command.lastGlobalPosition, 200, {
+            projections: [slow.name],
+          }),
+        ),
+      ).toEqual([slow.name]);
 
       release();
       await projections.waitUntilCaughtUp(command.lastGlobalPosition, 5_000, {
@@ -583,11 +585,9 @@ describe('ProjectionRunner', () => {
       // At the head again, it is one of "all" once more: a wait for all waits for it.
       hold();
       const next = await appendTo(type, `rebuilt-3-${type}`, ['RiskIdentified']);
-      const waitForAll = await projections
-        .waitUntilCaughtUp(next.lastGlobalPosition, 300)
-        .catch((e: unknown) => e);
-      expect(waitForAll).toBeInstanceOf(ProjectionTimeoutError);
-      expect((waitForAll as ProjectionTimeoutError).behind.map((b) => b.name)).toEqual([slow.name]);
+      expect(
+        await behindAtTimeout(projections.waitUntilCaughtUp(next.lastGlobalPosition, 300)),
+      ).toEqual([slow.name]);
       release();
       await projections.waitUntilCaughtUp(next.lastGlobalPosition, 5_000);
       expect(counters.applied.at(-1)?.streamId).toBe(`rebuilt-3-${type}`);
@@ -608,11 +608,9 @@ describe('ProjectionRunner', () => {
     const appended = await appendTo(type, 'risk-slow', ['RiskIdentified']);
     const projections = runner([slow], { checkpoints: new InMemoryCheckpointStore() });
     await projections.start();
-    const error = await projections
-      .waitUntilCaughtUp(appended.lastGlobalPosition, 200)
-      .catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(ProjectionTimeoutError);
-    expect((error as ProjectionTimeoutError).behind.map((b) => b.name)).toEqual([slow.name]);
+    expect(
+      await behindAtTimeout(projections.waitUntilCaughtUp(appended.lastGlobalPosition, 200)),
+    ).toEqual([slow.name]);
     release();
     await projections.waitUntilCaughtUp(appended.lastGlobalPosition, 5_000);
   });
@@ -793,6 +791,16 @@ describe('ProjectionRunner', () => {
     expect((await projections.statusOf(projection.name)).state).toBe('stopped');
   });
 });
+
+/** A wait that must time out: the names of the projections its ProjectionTimeoutError says are behind. */
+async function behindAtTimeout(wait: Promise<unknown>): Promise<string[]> {
+  const error = await wait.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(ProjectionTimeoutError);
+  return (error as ProjectionTimeoutError).behind.map((b) => b.name);
+}
 
 async function waitFor(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
