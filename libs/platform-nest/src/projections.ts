@@ -113,6 +113,14 @@ export async function projectAsOf(
 }
 
 /**
+ * The projection a status is of: its own name, or, for a status of a foreign feed
+ * (`<projection>@<feed>`, see `ForeignEventFeed.status`), the part before the feed.
+ */
+export function projectionOfStatus(statusName: string): string {
+  return statusName.split('@')[0] ?? statusName;
+}
+
+/**
  * Distributed mode only: where read models get the events that OTHER bounded contexts recorded
  * in their own event stores and published (e.g. from Kafka). Bound to `FOREIGN_EVENT_FEED` by a
  * service's adapters module; the embedded app binds nothing and every event comes from its one
@@ -334,7 +342,7 @@ export class ProjectionRegistry
     const local = await this.runner.status();
     if (!this.feed) return local;
     const foreign = (await this.feed.status()).map((status): ProjectionStatus => {
-      const name = status.name.split('@')[0] ?? status.name;
+      const name = projectionOfStatus(status.name);
       if (this.replays.has(name)) return { ...status, state: 'rebuilding' };
       const failed = this.failedReplays.get(name);
       return failed ? { ...status, state: 'failed', lastError: failed } : status;

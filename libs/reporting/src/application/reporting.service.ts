@@ -14,6 +14,7 @@ import {
   READ_STORE,
   paginate,
   projectAsOf,
+  projectionOfStatus,
 } from '@isms/platform-nest';
 import { bodyOf } from '../projections/guarded.js';
 import { REPORTING_PROJECTION_NAMES, REPORTING_PROJECTIONS } from '../projections/index.js';
@@ -493,7 +494,7 @@ export class ReportingService {
     return (
       statuses
         // In a service fed from other contexts' topics, a read model reports as `<name>@<feed>`.
-        .filter((s) => REPORTING_PROJECTION_NAMES.includes(s.name.split('@')[0] ?? s.name))
+        .filter((s) => REPORTING_PROJECTION_NAMES.includes(projectionOfStatus(s.name)))
         .map(({ name, state, checkpoint, headPosition, lag, eventsApplied }) => ({
           name,
           state,
@@ -529,7 +530,8 @@ export class ReportingService {
     // In the reporting service a read model fed from Kafka only reports as `<name>@kafka`.
     const statuses = await this.projections.status();
     const status =
-      statuses.find((s) => s.name === name) ?? statuses.find((s) => s.name.startsWith(`${name}@`));
+      statuses.find((s) => s.name === name) ??
+      statuses.find((s) => projectionOfStatus(s.name) === name);
     return {
       name,
       rebuilt,
