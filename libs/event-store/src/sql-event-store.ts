@@ -687,34 +687,30 @@ function asOfCondition(asOf: AsOf | undefined, params: unknown[]): string {
 }
 
 function toRecordedEvent(row: EventRow): RecordedEvent {
-  return decodeRow(row).event;
-}
-
-/** An event as a row holds it, with the JSON of its data and metadata as stored. */
-function decodeRow(row: EventRow): KeptEvent {
   const f = row.envelope.split(FIELD_SEPARATOR);
   if (f.length !== ENVELOPE_FIELDS) {
     throw new Error(`Malformed event row (${f.length} envelope fields): ${row.envelope}`);
   }
   return {
-    event: {
-      eventId: f[1]!,
-      tenantId: f[2]!,
-      streamId: f[3]!,
-      streamType: f[4]!,
-      streamRevision: Number(f[5]),
-      globalPosition: Number(f[0]),
-      type: f[6]!,
-      schemaVersion: Number(f[7]),
-      data: JSON.parse(row.data) as unknown,
-      metadata: JSON.parse(row.metadata) as EventMetadata,
-      recordedAt: f[8]!,
-      previousHash: f[9] === '' ? null : f[9]!,
-      hash: f[10]!,
-    },
-    dataJson: row.data,
-    metadataJson: row.metadata,
+    eventId: f[1]!,
+    tenantId: f[2]!,
+    streamId: f[3]!,
+    streamType: f[4]!,
+    streamRevision: Number(f[5]),
+    globalPosition: Number(f[0]),
+    type: f[6]!,
+    schemaVersion: Number(f[7]),
+    data: JSON.parse(row.data) as unknown,
+    metadata: JSON.parse(row.metadata) as EventMetadata,
+    recordedAt: f[8]!,
+    previousHash: f[9] === '' ? null : f[9]!,
+    hash: f[10]!,
   };
+}
+
+/** An event as a row holds it, with the JSON of its data and metadata as stored (to keep). */
+function decodeRow(row: EventRow): KeptEvent {
+  return { event: toRecordedEvent(row), dataJson: row.data, metadataJson: row.metadata };
 }
 
 /** What identifies a readAll: its filters, where it starts and how many it takes. */
