@@ -766,6 +766,70 @@ describe('ProjectionRunner', () => {
     expect(new Set(second.applied.map((e) => e.eventId)).size).toBe(2);
   });
 
+  it.each([
+    ['while it applies an event', 'itself'],
+    ['while another projection applies an event it takes too', 'another'],
+  ] as const)(
+    'a projection stopped in the middle of the catch-up (%s) leaves the shared feed before its next event; restarted alone, it applies each of its events once',
+    async (_when, stoppedBy) => {
+      const [assets, risks] = [streamType(), streamType()];
+      // Interleaved: 40 appends of 10 events, alternating the two stream types (one read batch).
+      for (let i = 0; i < 40; i++) {
+        const type = i % 2 === 0 ? assets : risks;
+        await appendTo(
+          type,
+          `${type}-${i}`,
+          Array.from({ length: 10 }, () => 'Recorded'),
+        );
+      }
+      const ofAssets = recordingProjection(`assets-${assets}`, assets);
+      const ofRisks = recordingProjection(`risks-${risks}`, risks);
+      const ofBoth = recordingProjection(`both-${assets}`, assets);
+      let restarted: Promise<void> | undefined;
+      // At the 95th risk event: stopped (then started alone) while `stoppedBy` applies it.
+      const stopAt = (event: RecordedEvent, count: number) => {
+        if (event.streamType === risks && count === 95) {
+          restarted = feed.restart(ofRisks.projection.name);
+        }
+      };
+      const both: Projection = {
+        ...ofBoth.projection,
+        handles: { streamTypes: [assets, risks] },
+        async apply(event) {
+          await ofBoth.projection.apply(event);
+          if (stoppedBy === 'another') {
+            stopAt(event, ofBoth.applied.filter((e) => e.streamType === risks).length);
+          }
+        },
+      };
+      const stoppable: Projection = {
+        ...ofRisks.projection,
+        async apply(event) {
+          await ofRisks.projection.apply(event);
+          if (stoppedBy === 'itself') stopAt(event, ofRisks.applied.length);
+        },
+      };
+      // `both` applies an event before `stoppable` does (the order they were given in).
+      const feed = runner([ofAssets.projection, both, stoppable], {
+        checkpoints: new InMemoryCheckpointStore(),
+      });
+      await feed.start();
+      await waitFor(() => restarted !== undefined);
+      await restarted;
+      await feed.waitUntilCaughtUp(undefined, 10_000);
+      const all = await store.readAll({ streamTypes: [assets, risks] });
+      const positions = (events: RecordedEvent[], type?: string) =>
+        events
+          .filter((e) => type === undefined || e.streamType === type)
+          .map((e) => e.globalPosition);
+      expect(positions(all, risks)).toHaveLength(200);
+      // Each of its events once, in order: nothing skipped when it left, nothing applied twice.
+      expect(positions(ofRisks.applied)).toEqual(positions(all, risks));
+      expect(positions(ofAssets.applied)).toEqual(positions(all, assets));
+      expect(positions(ofBoth.applied)).toEqual(positions(all));
+    },
+  );
+
   it('stop() lets the in-flight event finish and saves the checkpoint up to it', async () => {
     const type = streamType();
     const checkpoints = new InMemoryCheckpointStore();
