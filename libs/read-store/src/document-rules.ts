@@ -124,7 +124,7 @@ function storableCopy(
     return copy;
   }
   if (isPlainObject(value)) {
-    const copy = storableFields(value, path, share);
+    const copy = storableObject(value, path, share);
     if (share && datesMet === dates) seal(copy);
     return copy;
   }
@@ -162,6 +162,53 @@ function storableFields(
 }
 
 const META_FIELD_SET: ReadonlySet<string> = new Set(META_FIELDS);
+
+/**
+ * `storableFields` of an object, made as a shallow copy whose object and array fields are then
+ * replaced by their storable copies (sealed parts stay): V8 clones an object's layout at once,
+ * and lays it out compactly, where a copy grown field by field moves through a hidden class per
+ * field and may keep its fields out of the object. Measured on 300,000 upserts of a 35-field
+ * register entry holding a new 25-field record: 20% more upserts per second, and 100,000 such
+ * documents took 257 MiB of heap instead of 323 MiB.
+ */
+function storableObject(
+  value: Record<string, unknown>,
+  path: (string | number)[],
+  share: boolean,
+): Record<string, unknown> {
+  return (
+    storableInto({ ...value }, value, path, share, false) ?? storableFields(value, path, share)
+  );
+}
+
+/**
+ * Validates `value`'s fields, and puts the storable copy of each object or array field into
+ * `into` (a shallow copy of `value`, perhaps with more fields) in its place. Undefined (`into` is
+ * not usable) if a field is undefined, or with `skipMeta` reserved: `storableFields` leaves those
+ * out, and the caller falls back to it.
+ */
+function storableInto(
+  into: Record<string, unknown>,
+  value: Record<string, unknown>,
+  path: (string | number)[],
+  share: boolean,
+  skipMeta: boolean,
+): Record<string, unknown> | undefined {
+  for (const key in value) {
+    if (skipMeta && META_FIELD_SET.has(key)) return undefined;
+    path.push(key);
+    assertKey(key, path);
+    const field = value[key];
+    if (field === undefined) {
+      path.pop();
+      return undefined;
+    }
+    const stored = storableCopy(field, path, false, share);
+    if (stored !== field) into[key] = stored;
+    path.pop();
+  }
+  return into;
+}
 
 function seal(part: object): void {
   SealedPart.mark(part);
@@ -206,15 +253,14 @@ export function storableBody(
   body: unknown,
   { share = false }: BodyCopyOptions = {},
 ): Record<string, unknown> {
-  return copyBody(id, body, share).copy;
+  const fields = checkedBody(id, body);
+  return (
+    storableInto({ ...fields }, fields, [], share, true) ?? storableFields(fields, [], share, true)
+  );
 }
 
-/** `storableBody`, and whether the copy may be sealed as it is (with `share`, and no Date in it). */
-function copyBody(
-  id: string,
-  body: unknown,
-  share: boolean,
-): { copy: Record<string, unknown>; sealable: boolean } {
+/** The body, if it is a plain object whose `_id` (if it has one) is `id`. */
+function checkedBody(id: string, body: unknown): Record<string, unknown> {
   assertDocumentId(id);
   if (!isPlainObject(body)) throw new InvalidDocumentError('(document)', 'must be a plain object');
   const _id = body['_id'];
@@ -224,10 +270,46 @@ function copyBody(
       `is "${String(_id)}" but the document is written as "${id}"`,
     );
   }
-  // The top level is not sealed: the stored document is made from it with the meta fields.
+  return body;
+}
+
+/**
+ * The stored document for a caller's body: the body's storable fields (`storableBody`), then the
+ * store's fields, in one object, sealed with `share` unless a Date is in it (its parts are sealed
+ * already, so the adapter need not walk them to know).
+ *
+ * The object is a shallow copy of the body with the meta fields added, whose object fields are
+ * then replaced by their storable copies (see `storableObject`). Not grown field by field: at 96k
+ * events the read models took 305 MiB of heap that way, 225 MiB made with a spread. A body with
+ * an undefined or reserved field (`_id` included) is copied field by field first, then spread.
+ */
+function storedDocument(
+  id: string,
+  body: unknown,
+  share: boolean,
+  current: Partial<DocumentMeta> | undefined,
+  revision: number | undefined,
+): StoredDocument<Record<string, unknown>> {
+  const fields = checkedBody(id, body);
   const dates = datesMet;
-  const copy = storableFields(body, [], share, true);
-  return { copy, sealable: share && datesMet === dates };
+  const version = (current?._version ?? 0) + 1;
+  const next =
+    (fields['_id'] === undefined
+      ? storableInto(withMeta(fields, id, version, revision), fields, [], share, true)
+      : undefined) ?? withMeta(storableFields(fields, [], share, true), id, version, revision);
+  if (share && datesMet === dates) seal(next);
+  return next as StoredDocument<Record<string, unknown>>;
+}
+
+function withMeta(
+  fields: Record<string, unknown>,
+  id: string,
+  version: number,
+  revision: number | undefined,
+): Record<string, unknown> {
+  return revision === undefined
+    ? { ...fields, _id: id, _version: version }
+    : { ...fields, _id: id, _version: version, _revision: revision };
 }
 
 /** A deep copy of a stored (hence validated) document: plain objects, arrays, Dates, scalars. */
@@ -389,7 +471,7 @@ export function planUpsert(
   if (revision !== undefined && (current?._revision ?? 0) >= revision) {
     return { action: 'skip', outcome: 'stale' };
   }
-  const next = withMeta(copyBody(id, body, copying.share ?? false), id, current, revision);
+  const next = storedDocument(id, body, copying.share ?? false, current, revision);
   return { action: 'write', expectedVersion: current?._version, next };
 }
 
@@ -425,28 +507,5 @@ export function nextAppliedVersion(
   body: unknown,
   copying: BodyCopyOptions = {},
 ): StoredDocument<Record<string, unknown>> {
-  return withMeta(copyBody(id, body, copying.share ?? false), id, current, current?._revision);
-}
-
-/**
- * The stored document: the body `copyBody` just copied, then the store's fields, sealed when it
- * may be (its parts are sealed already, so the adapter need not walk them to know). Made with a
- * spread, not by setting the fields on the copy: V8 lays a spread's object out compactly, while
- * the copy, grown field by field, keeps its fields out of the object (at 96k events the read
- * models took 305 MiB of heap that way, 225 MiB with the spread).
- */
-function withMeta(
-  { copy, sealable }: { copy: Record<string, unknown>; sealable: boolean },
-  id: string,
-  current: Partial<DocumentMeta> | undefined,
-  revision: number | undefined,
-): StoredDocument<Record<string, unknown>> {
-  const next: StoredDocument<Record<string, unknown>> = {
-    ...copy,
-    _id: id,
-    _version: (current?._version ?? 0) + 1,
-    ...(revision !== undefined ? { _revision: revision } : {}),
-  };
-  if (sealable) seal(next);
-  return next;
+  return storedDocument(id, body, copying.share ?? false, current, current?._revision);
 }

@@ -228,6 +228,47 @@ export function readStoreContract(fixture: ReadStoreContractFixture): void {
       );
 
       it(
+        "keeps a body's fields in its order, drops undefined ones at any depth, and takes the meta fields from the store, not the body",
+        async () => {
+          const register = collection<Record<string, unknown>>('shapes');
+          const body = {
+            title: 'Laptop theft',
+            rating: { likelihood: 3, impact: undefined, level: 'high' },
+            actions: [{ id: 'a-1', doneAt: undefined }],
+            owner: 'p-1',
+          };
+          await register.upsert('r-1', body);
+          const first = (await register.get('r-1'))!;
+          expect(first).toEqual({
+            title: 'Laptop theft',
+            rating: { likelihood: 3, level: 'high' },
+            actions: [{ id: 'a-1' }],
+            owner: 'p-1',
+            _id: 'r-1',
+            _version: 1,
+          });
+          // (MongoDB puts _id first: the body's own fields are compared.)
+          const fieldsOf = (document: object) => Object.keys(document).filter((k) => k[0] !== '_');
+          expect(fieldsOf(first)).toEqual(['title', 'rating', 'actions', 'owner']);
+          expect(fieldsOf(first['rating'] as object)).toEqual(['likelihood', 'level']);
+          // Changing the caller's objects afterwards changes nothing stored.
+          body.title = 'changed';
+          body.rating.likelihood = 5;
+          // A document read back, changed and written again: the store's _version, not the body's.
+          await register.upsert('r-1', { ...first, owner: 'p-2', _version: 41, _revision: 7 });
+          const second = (await register.get('r-1'))!;
+          expect(second).toEqual({ ...first, owner: 'p-2', _version: 2 });
+          expect(second['rating']).toEqual({ likelihood: 3, level: 'high' });
+          // The same without its _id.
+          const { _id, ...withoutId } = second;
+          expect(_id).toBe('r-1');
+          await register.upsert('r-1', { ...withoutId, _version: 41, _revision: 7 });
+          expect(await register.get('r-1')).toEqual({ ...second, _version: 3 });
+        },
+        timeout,
+      );
+
+      it(
         'drops undefined fields and refuses what FerretDB cannot store',
         async () => {
           const register = collection<Record<string, unknown>>('validation');
