@@ -176,26 +176,33 @@ function storableObject(
   path: (string | number)[],
   share: boolean,
 ): Record<string, unknown> {
-  return (
-    storableInto({ ...value }, value, path, share, false) ?? storableFields(value, path, share)
-  );
+  return storableInto({ ...value }, value, path, share) ?? storableFields(value, path, share);
 }
 
 /**
  * Validates `value`'s fields, and puts the storable copy of each object or array field into
- * `into` (a shallow copy of `value`, perhaps with more fields) in its place. Undefined (`into` is
- * not usable) if a field is undefined, or with `skipMeta` reserved: `storableFields` leaves those
- * out, and the caller falls back to it.
+ * `into` (a shallow copy of `value`, perhaps with the store's fields added) in its place.
+ * Undefined (`into` is not usable: the caller falls back to `storableFields`, which leaves such
+ * fields out) if a field is undefined, or, with `storeFields`, a reserved field `into` cannot
+ * keep where the store puts its own: they may be in `value` only as a document read back has
+ * them, last and in the store's order (`_revision` only where the store writes one).
  */
 function storableInto(
   into: Record<string, unknown>,
   value: Record<string, unknown>,
   path: (string | number)[],
   share: boolean,
-  skipMeta: boolean,
+  storeFields?: { readonly revision: boolean },
 ): Record<string, unknown> | undefined {
+  let storeFieldsSeen = 0;
   for (const key in value) {
-    if (skipMeta && META_FIELD_SET.has(key)) return undefined;
+    if (storeFields && META_FIELD_SET.has(key)) {
+      const at = STORE_FIELD_ORDER.indexOf(key);
+      if (at < storeFieldsSeen || (key === '_revision' && !storeFields.revision)) return undefined;
+      storeFieldsSeen = at + 1;
+      continue;
+    }
+    if (storeFieldsSeen > 0) return undefined; // a field of the body after a store's field
     path.push(key);
     assertKey(key, path);
     const field = value[key];
@@ -209,6 +216,9 @@ function storableInto(
   }
   return into;
 }
+
+/** The store's fields of a stored document, in the order a write puts them after the body's. */
+const STORE_FIELD_ORDER: readonly string[] = ['_id', '_version', '_revision'];
 
 function seal(part: object): void {
   SealedPart.mark(part);
@@ -255,7 +265,9 @@ export function storableBody(
 ): Record<string, unknown> {
   const fields = checkedBody(id, body);
   return (
-    storableInto({ ...fields }, fields, [], share, true) ?? storableFields(fields, [], share, true)
+    (META_FIELDS.some((field) => field in fields)
+      ? undefined
+      : storableInto({ ...fields }, fields, [], share)) ?? storableFields(fields, [], share, true)
   );
 }
 
@@ -281,7 +293,8 @@ function checkedBody(id: string, body: unknown): Record<string, unknown> {
  * The object is a shallow copy of the body with the meta fields added, whose object fields are
  * then replaced by their storable copies (see `storableObject`). Not grown field by field: at 96k
  * events the read models took 305 MiB of heap that way, 225 MiB made with a spread. A body with
- * an undefined or reserved field (`_id` included) is copied field by field first, then spread.
+ * an undefined field, or reserved fields elsewhere than a document read back has them, is
+ * copied field by field first, then spread.
  */
 function storedDocument(
   id: string,
@@ -294,9 +307,9 @@ function storedDocument(
   const dates = datesMet;
   const version = (current?._version ?? 0) + 1;
   const next =
-    (fields['_id'] === undefined
-      ? storableInto(withMeta(fields, id, version, revision), fields, [], share, true)
-      : undefined) ?? withMeta(storableFields(fields, [], share, true), id, version, revision);
+    storableInto(withMeta(fields, id, version, revision), fields, [], share, {
+      revision: revision !== undefined,
+    }) ?? withMeta(storableFields(fields, [], share, true), id, version, revision);
   if (share && datesMet === dates) seal(next);
   return next as StoredDocument<Record<string, unknown>>;
 }

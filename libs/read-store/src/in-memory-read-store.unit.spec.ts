@@ -116,6 +116,32 @@ describe('InMemoryReadStore: documents with sub-documents, Dates and guards', ()
     expect(stored!.reviewedAt).toBeInstanceOf(Date);
   });
 
+  it("puts its own fields after the body's, wherever the body has them, and keeps none of a body's guards", async () => {
+    const register = new InMemoryReadStore().collection<Record<string, unknown>>('register');
+    await register.upsert('r1', { _id: 'r1', a: 1, b: { c: 2 } }, { revision: 1 });
+    const first = (await register.get('r1'))!;
+    expect(Object.keys(first)).toEqual(['a', 'b', '_id', '_version', '_revision']);
+    // Read back, changed and written again: the body's store fields are replaced, in place.
+    await register.upsert('r1', { ...first, a: 2, b: { c: 3 } }, { revision: 2 });
+    const second = (await register.get('r1'))!;
+    expect(second).toEqual({ a: 2, b: { c: 3 }, _id: 'r1', _version: 2, _revision: 2 });
+    expect(Object.keys(second)).toEqual(['a', 'b', '_id', '_version', '_revision']);
+    const position = { streamId: 'risk-1', streamRevision: 1 };
+    await register.applyEvent('r1', position, (doc) => ({ ...doc!, a: 3 }));
+    const third = (await register.get('r1'))!;
+    expect(Object.keys(third)).toEqual(['a', 'b', '_id', '_version', '_revision', '_streams']);
+    expect(third).toMatchObject({ a: 3, _version: 3, _revision: 2, _streams: { 'risk-1': 1 } });
+    // A body with the guards it was read with: they are the store's, not written as fields.
+    await register.upsert('r1', { ...third, a: 4 }, { revision: 3 });
+    const fourth = (await register.get('r1'))!;
+    expect(fourth).toEqual({ a: 4, b: { c: 3 }, _id: 'r1', _version: 4, _revision: 3 });
+    // A body without a revision drops the one it was read with.
+    const { _streams, ...withoutGuards } = third;
+    expect(_streams).toBeDefined();
+    await register.upsert('r1', { ...withoutGuards, a: 5 });
+    expect(await register.get('r1')).toEqual({ a: 5, b: { c: 3 }, _id: 'r1', _version: 5 });
+  });
+
   it('queries, sorts and indexes sub-document fields and mixed arrays', async () => {
     const register = new InMemoryReadStore().collection<Entry>('register');
     const all = Array.from({ length: 12 }, (_, n) => ({ ...entry(n), _id: `r${n}` }));
