@@ -2,7 +2,12 @@ export * from './risk.module.js';
 export * from './domain/methodology/methodology-rules.js';
 export { DEFAULT_THREATS, DEFAULT_VULNERABILITIES } from './domain/catalogue/default-catalogue.js';
 export { RISK_PROJECTIONS } from './projections/index.js';
-export { ACCEPTANCE_POLICY, acceptancePolicyProjection } from './application/acceptance-policy.js';
+// The policy's commands too, for tools that run the projections without the Nest app (tools/bench).
+export {
+  ACCEPTANCE_POLICY,
+  AcceptancePolicyCommands,
+  acceptancePolicyProjection,
+} from './application/acceptance-policy.js';
 // The pure deciders, for tools that record valid history without the HTTP layer (tools/seed).
 export { risk as riskDecider } from './domain/risk/risk.js';
 export type { RiskCommand } from './domain/risk/commands.js';
