@@ -794,7 +794,7 @@ class SharedFeed {
           ahead = this.read(events.at(-1)!.globalPosition);
           ahead.catch(() => undefined); // awaited next round, unless the feed ends first
         }
-        // Every event before `done` was applied or skipped for every member still here.
+        // Every event up to `done` was applied or skipped for every member still here.
         let done = position;
         for (const event of events) {
           if (this.stopping) await this.leaveStopped(done);
