@@ -59,6 +59,7 @@ import { manifestFile } from '../../seed/src/seed.js';
 import { startPlatform } from '../../seed/src/platform-process.js';
 import type { PlatformProcess } from '../../seed/src/platform-process.js';
 import type { BenchReply } from '../kept-alive-client.js';
+import { readWholeLog } from '../whole-log.js';
 import { KeptAliveClient } from '../kept-alive-client.js';
 
 const { values: args } = parseArgs({
@@ -154,19 +155,10 @@ async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; value: T 
 }
 
 /** The whole log read back, as the platform's start-up reads it (PGlite in its own thread). */
-async function readWholeLog(directory: string) {
+async function readBackLog(directory: string) {
   const store = await createEmbeddedEventStore({ dataDir: directory });
   try {
-    const started = performance.now();
-    let after = 0;
-    let events = 0;
-    for (;;) {
-      const batch = await store.readAll({ afterPosition: after, limit: 1_000 });
-      if (batch.length === 0) break;
-      events += batch.length;
-      after = batch[batch.length - 1]!.globalPosition;
-    }
-    const seconds = (performance.now() - started) / 1000;
+    const { events, seconds } = await readWholeLog(store);
     return { events, seconds: r1(seconds), eventsPerSecond: Math.round(events / seconds) };
   } finally {
     await store.close();
@@ -202,7 +194,7 @@ async function main(): Promise<void> {
     rmSync(snapshotFile);
   }
   if (!SKIP.has('read')) {
-    results['readAll'] = await readWholeLog(join(dataDir, 'event-store'));
+    results['readAll'] = await readBackLog(join(dataDir, 'event-store'));
     console.error(`readAll ${JSON.stringify(results['readAll'])}`);
   }
   const start = () =>
