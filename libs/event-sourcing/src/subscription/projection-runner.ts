@@ -838,9 +838,7 @@ class SharedFeed {
         } else {
           await this.newsOrIdle();
         }
-        for (const member of this.members) {
-          if (member.signal.aborted) await this.leave(member, false);
-        }
+        if (this.stopping) await this.leaveStopped(position);
       }
     } catch (error) {
       // The store failed: everyone goes on alone, and their own loops wait and retry.
