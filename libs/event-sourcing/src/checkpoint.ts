@@ -6,6 +6,11 @@ export interface CheckpointStore {
    * keeps the highest position saved (a process that lags behind never moves it back).
    */
   save(subscriberId: string, position: number): Promise<void>;
+  /**
+   * Saves several checkpoints at once, each as `save` would (never lowered): one round trip
+   * for a shared feed's projections, which all move at every batch.
+   */
+  saveMany(positions: ReadonlyMap<string, number>): Promise<void>;
   /** Sets a checkpoint to `position` even if that is lower (a rebuild starts again from 0). */
   rewind?(subscriberId: string, position: number): Promise<void>;
 }
@@ -24,9 +29,15 @@ export class InMemoryCheckpointStore implements CheckpointStore {
     return this.positions.get(subscriberId) ?? 0;
   }
   async save(subscriberId: string, position: number): Promise<void> {
-    this.positions.set(subscriberId, Math.max(position, this.positions.get(subscriberId) ?? 0));
+    this.keepHighest(subscriberId, position);
+  }
+  async saveMany(positions: ReadonlyMap<string, number>): Promise<void> {
+    for (const [subscriberId, position] of positions) this.keepHighest(subscriberId, position);
   }
   async rewind(subscriberId: string, position: number): Promise<void> {
     this.positions.set(subscriberId, position);
+  }
+  private keepHighest(subscriberId: string, position: number): void {
+    this.positions.set(subscriberId, Math.max(position, this.positions.get(subscriberId) ?? 0));
   }
 }

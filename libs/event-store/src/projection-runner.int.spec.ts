@@ -732,15 +732,23 @@ describe('ProjectionRunner', () => {
   it('a checkpoint store failing at the end of the catch-up does not leave projections stuck: they go on alone and save later', async () => {
     const type = streamType();
     const saved = new InMemoryCheckpointStore();
-    let failingSaves = 4; // the group's saves at the end of its batch and when it lets go
+    // The group's save of both at the end of its batch, each one's when it lets go, and one more.
+    let failingSaves = 4;
+    const unavailable = () => {
+      if (failingSaves > 0) {
+        failingSaves -= 1;
+        throw new Error('checkpoint store unavailable');
+      }
+    };
     const checkpoints = {
       load: (id: string) => saved.load(id),
       async save(id: string, position: number) {
-        if (failingSaves > 0) {
-          failingSaves -= 1;
-          throw new Error('checkpoint store unavailable');
-        }
+        unavailable();
         await saved.save(id, position);
+      },
+      async saveMany(positions: ReadonlyMap<string, number>) {
+        unavailable();
+        await saved.saveMany(positions);
       },
     };
     const errors: string[] = [];
@@ -764,6 +772,38 @@ describe('ProjectionRunner', () => {
     // Delivered at least once: each event reached both read models.
     expect(new Set(first.applied.map((e) => e.eventId)).size).toBe(2);
     expect(new Set(second.applied.map((e) => e.eventId)).size).toBe(2);
+  });
+
+  it("the shared feed saves its projections' checkpoints in one call per batch, those that took none of its events too", async () => {
+    const [risks, assets] = [streamType(), streamType()];
+    const saved = new InMemoryCheckpointStore();
+    const saves: string[][] = [];
+    const checkpoints = {
+      load: (id: string) => saved.load(id),
+      async save(id: string, position: number) {
+        saves.push([id]);
+        await saved.save(id, position);
+      },
+      async saveMany(positions: ReadonlyMap<string, number>) {
+        saves.push([...positions.keys()].sort());
+        await saved.saveMany(positions);
+      },
+    };
+    const ofRisks = recordingProjection(`risks-${risks}`, risks);
+    const ofAssets = recordingProjection(`assets-${assets}`, assets);
+    const ids = [ofRisks, ofAssets].map(({ projection }) => `spec:${projection.name}`).sort();
+    await appendTo(risks, `${risks}-1`, ['RiskIdentified']);
+    const projections = runner([ofRisks.projection, ofAssets.projection], { checkpoints });
+    await projections.start();
+    await projections.waitUntilCaughtUp(undefined, 10_000);
+    saves.length = 0;
+
+    const live = await appendTo(risks, `${risks}-1`, ['RiskAssessed']);
+    await projections.waitUntilCaughtUp(live.lastGlobalPosition, 5_000);
+    expect(saves).toEqual([ids]);
+    for (const id of ids) expect(await saved.load(id)).toBe(live.lastGlobalPosition);
+    expect(ofRisks.applied.map((e) => e.type)).toEqual(['RiskIdentified', 'RiskAssessed']);
+    expect(ofAssets.applied).toEqual([]);
   });
 
   it.each([

@@ -206,7 +206,7 @@ export class ProjectionRunner {
       return;
     }
     // One process applies everything: the log is read once for all projections.
-    const group = new SharedFeed(this.options);
+    const group = new SharedFeed(this.options, () => this.settleWaiters());
     await Promise.all([...this.workers.values()].map((worker) => worker.start(group)));
     void group.run();
   }
@@ -593,6 +593,15 @@ class ProjectionWorker {
     if (caughtUp) this.setState('live');
   }
 
+  /**
+   * The group applied everything up to `position` for this projection and has saved that
+   * checkpoint (with the other members'). Leaves telling the waiters to the group, once for all.
+   */
+  reachedInGroup(position: number, caughtUp: boolean): void {
+    if (position > this.checkpoint) this.checkpointSaved(position, false);
+    if (caughtUp) this.setState('live', false);
+  }
+
   /** Tails the store; on a store or checkpoint error, waits and tails again from the checkpoint. */
   private async run(signal: AbortSignal): Promise<void> {
     let infrastructureFailures = 0;
@@ -694,19 +703,24 @@ class ProjectionWorker {
 
   private async saveCheckpoint(position: number): Promise<void> {
     await this.options.checkpoints.save(this.checkpointId, position);
+    this.checkpointSaved(position);
+  }
+
+  private checkpointSaved(position: number, tell = true): void {
     this.checkpoint = position;
     this.options.leadership?.announce(this.checkpointId, position);
-    this.changed();
+    if (tell) this.changed();
   }
 
   private backoff(attempt: number): number {
     return Math.min(this.maxDelayMs, this.initialDelayMs * 2 ** (attempt - 1));
   }
 
-  private setState(state: ProjectionState): void {
+  /** `tell`: settle the waiters now (the shared feed does it once for all its members). */
+  private setState(state: ProjectionState, tell = true): void {
     this.state = state;
     if (state === 'live') this.replayingFromStart = false;
-    this.changed();
+    if (tell) this.changed();
   }
 }
 
@@ -757,7 +771,11 @@ class SharedFeed {
   /** A member's signal aborted since the feed last looked: it leaves before the next event. */
   private stopping = false;
 
-  constructor(private readonly options: ProjectionRunnerOptions) {
+  /** `changed`: the members' checkpoints or states moved (the runner settles its waiters). */
+  constructor(
+    private readonly options: ProjectionRunnerOptions,
+    private readonly changed: () => void,
+  ) {
     this.batchSize = Math.max(options.batchSize ?? 500, 1_000);
     this.idleWaitMs = options.idleWaitMs ?? 1_000;
   }
@@ -820,16 +838,7 @@ class SharedFeed {
         const caughtUp = events.length === 0 || events.at(-1)!.globalPosition >= head;
         const reached =
           events.length === 0 ? Math.max(position, head) : events.at(-1)!.globalPosition;
-        if (reached > position || !live) {
-          for (const member of this.members) {
-            if (member.signal.aborted) {
-              await this.leave(member, false);
-              continue;
-            }
-            member.dispatched = Math.max(member.dispatched, reached);
-            await member.worker.reached(member.dispatched, caughtUp);
-          }
-        }
+        if (reached > position || !live) await this.reachedByAll(reached, caughtUp);
         position = reached;
         live ||= caughtUp;
         if (!caughtUp) {
@@ -866,6 +875,30 @@ class SharedFeed {
       ofStreamType.set(event.type, takers);
     }
     return takers;
+  }
+
+  /**
+   * Every member applied or skipped everything up to `reached`: their checkpoints are saved in
+   * one call and the waiters settled once. Once live, this runs for every command's events, for
+   * all ~35 projections, most of which took none of them.
+   */
+  private async reachedByAll(reached: number, caughtUp: boolean): Promise<void> {
+    const staying: FeedMember[] = [];
+    const checkpoints = new Map<string, number>();
+    for (const member of this.members) {
+      if (member.signal.aborted) {
+        await this.leave(member, false);
+        continue;
+      }
+      member.dispatched = Math.max(member.dispatched, reached);
+      staying.push(member);
+      if (member.dispatched > member.worker.checkpoint) {
+        checkpoints.set(member.worker.checkpointId, member.dispatched);
+      }
+    }
+    if (checkpoints.size > 0) await this.options.checkpoints.saveMany(checkpoints);
+    for (const member of staying) member.worker.reachedInGroup(member.dispatched, caughtUp);
+    this.changed();
   }
 
   /** Members whose signal aborted leave, every event up to `done` dispatched to them. */

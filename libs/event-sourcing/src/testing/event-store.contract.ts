@@ -892,6 +892,28 @@ export function eventStoreContract(
         expect(fixture.checkpoints.rewind).toBeDefined();
       });
 
+      it('saves several checkpoints at once, none of them moved back', async () => {
+        const [ahead, behind, fresh] = [
+          unique('projection'),
+          unique('projection'),
+          unique('projection'),
+        ];
+        await fixture.checkpoints.save(ahead, 70);
+        await fixture.checkpoints.save(behind, 10);
+        await fixture.checkpoints.saveMany(
+          new Map([
+            [ahead, 65],
+            [behind, 4_000_000_000],
+            [fresh, 30],
+          ]),
+        );
+        expect(await fixture.checkpoints.load(ahead)).toBe(70);
+        expect(await fixture.checkpoints.load(behind)).toBe(4_000_000_000);
+        expect(await fixture.checkpoints.load(fresh)).toBe(30);
+        await fixture.checkpoints.saveMany(new Map());
+        expect(await fixture.checkpoints.load(fresh)).toBe(30);
+      });
+
       it('reports health with the adapter name and the head position', async () => {
         await appendTo(newStream(), 'no-stream', [event('RiskIdentified')]);
         const health = await store.health();

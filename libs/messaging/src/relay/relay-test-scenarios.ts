@@ -243,6 +243,7 @@ export function outboxRelayScenarios(fixture: RelayTestFixture): void {
           stopTimeoutMs: 200,
           checkpoints: {
             load: (id) => checkpoints.load(id),
+            saveMany: (positions) => checkpoints.saveMany(positions),
             save: (_id, position) => {
               crashPoint.resolve(position);
               return new Promise<void>(() => undefined); // the process is gone
