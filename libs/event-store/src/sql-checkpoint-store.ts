@@ -29,13 +29,15 @@ export class SqlCheckpointStore implements CheckpointStore {
   async saveMany(positions: ReadonlyMap<string, number>): Promise<void> {
     if (positions.size === 0) return;
     for (const position of positions.values()) assertPosition(position);
+    // In one order whoever saves them: two processes saving the same rows never deadlock.
+    const saved = [...positions].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     await this.client.query(
       `INSERT INTO isms_checkpoints (subscriber_id, position, updated_at)
        SELECT subscriber_id, position, now() FROM unnest($1::text[], $2::bigint[])
          AS saved (subscriber_id, position)
        ON CONFLICT (subscriber_id) DO UPDATE
          SET position = greatest(isms_checkpoints.position, EXCLUDED.position), updated_at = now()`,
-      [[...positions.keys()], [...positions.values()]],
+      [saved.map(([id]) => id), saved.map(([, position]) => position)],
     );
   }
 

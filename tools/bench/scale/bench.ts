@@ -148,6 +148,38 @@ function gauge(metrics: string, name: string): number | undefined {
   return match ? Number(match[1]) : undefined;
 }
 
+/** A series of the Prometheus text: the first of `name` whose labels include `labels`. */
+function series(metrics: string, name: string, labels: string): number {
+  for (const line of metrics.split('\n')) {
+    const match = /^(\w+)(?:\{([^}]*)\})? (\S+)$/.exec(line);
+    if (match?.[1] === name && (match[2] ?? '').includes(labels)) return Number(match[3]);
+  }
+  return 0;
+}
+
+/**
+ * What the platform spent between two scrapes: CPU (all its threads, PGlite's included) and
+ * its main thread's garbage collections by kind (count and pause time). Unlike latencies, these
+ * depend little on what else the machine does at the time.
+ */
+function platformSpent(before: string, after: string, commands: number) {
+  const cpu = (m: string) =>
+    (gauge(m, 'isms_process_cpu_user_seconds_total') ?? 0) +
+    (gauge(m, 'isms_process_cpu_system_seconds_total') ?? 0);
+  const collections = (kind: string) => {
+    const delta = (what: 'count' | 'sum') =>
+      series(after, `isms_nodejs_gc_duration_seconds_${what}`, `kind="${kind}"`) -
+      series(before, `isms_nodejs_gc_duration_seconds_${what}`, `kind="${kind}"`);
+    return { count: delta('count'), pausedMs: r1(delta('sum') * 1000) };
+  };
+  return {
+    cpuMsPerCommand: r1(((cpu(after) - cpu(before)) * 1000) / Math.max(commands, 1)),
+    youngCollections: collections('minor'),
+    fullCollections: collections('major'),
+    incrementalMarking: collections('incremental'),
+  };
+}
+
 async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; value: T }> {
   const started = performance.now();
   const value = await work();
@@ -424,6 +456,7 @@ async function main(): Promise<void> {
           answered,
           within: withinServer,
           ...(loopDelayMax !== undefined ? { eventLoopDelayMaxMs: r1(loopDelayMax * 1000) } : {}),
+          ...platformSpent(metricsBefore ?? '', metricsAfter, answered),
         },
         // Where the tail comes from: the slowest answers and when they were due.
         slowest: timeline.sort((a, b) => b.ms - a.ms).slice(0, 8),
