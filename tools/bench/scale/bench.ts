@@ -22,8 +22,10 @@
  *    (`POST /api/risk/risks`), half assess the inherent risk of one identified earlier in the
  *    run; latency counts from the instant the command was due (not when it was sent), so a
  *    platform that falls behind shows it; the first --warmup-seconds (default 3) run the same
- *    way but are not counted; with --commands-during-rebuild <read model>, that reporting read
- *    model's rebuild is started just before (and waited for after);
+ *    way but are not counted; the platform's own figures for the counted ones (from /metrics:
+ *    answered within 5-50 ms, longest event-loop stall, CPU per command, collections); with
+ *    --commands-during-rebuild <read model>, that reporting read model's rebuild is started
+ *    just before (and waited for after);
  * 4. SoA `asOf` reconstruction (`GET /api/scopes/{scopeId}/soa?asOf=…`) of one subsidiary at a
  *    past instant;
  * 5. rebuild of each reporting read model on the running platform, one after the other
@@ -159,8 +161,8 @@ function series(metrics: string, name: string, labels: string): number {
 
 /**
  * What the platform spent between two scrapes: CPU (all its threads, PGlite's included) and
- * its main thread's garbage collections by kind (count and pause time). Unlike latencies, these
- * depend little on what else the machine does at the time.
+ * its main thread's garbage collections by kind (count and pause time). These move less than
+ * latencies with what else the machine does (the count of collections hardly at all).
  */
 function platformSpent(before: string, after: string, commands: number) {
   const cpu = (m: string) =>
