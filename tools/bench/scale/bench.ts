@@ -144,19 +144,13 @@ function postDurations(metrics: string): Map<string, number> {
   return counts;
 }
 
-/** A gauge of the Prometheus text (first series). */
-function gauge(metrics: string, name: string): number | undefined {
-  const match = new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(metrics);
-  return match ? Number(match[1]) : undefined;
-}
-
 /** A series of the Prometheus text: the first of `name` whose labels include `labels`. */
-function series(metrics: string, name: string, labels: string): number {
+function series(metrics: string, name: string, labels = ''): number | undefined {
   for (const line of metrics.split('\n')) {
     const match = /^(\w+)(?:\{([^}]*)\})? (\S+)$/.exec(line);
     if (match?.[1] === name && (match[2] ?? '').includes(labels)) return Number(match[3]);
   }
-  return 0;
+  return undefined;
 }
 
 /**
@@ -166,12 +160,12 @@ function series(metrics: string, name: string, labels: string): number {
  */
 function platformSpent(before: string, after: string, commands: number) {
   const cpu = (m: string) =>
-    (gauge(m, 'isms_process_cpu_user_seconds_total') ?? 0) +
-    (gauge(m, 'isms_process_cpu_system_seconds_total') ?? 0);
+    (series(m, 'isms_process_cpu_user_seconds_total') ?? 0) +
+    (series(m, 'isms_process_cpu_system_seconds_total') ?? 0);
   const collections = (kind: string) => {
     const delta = (what: 'count' | 'sum') =>
-      series(after, `isms_nodejs_gc_duration_seconds_${what}`, `kind="${kind}"`) -
-      series(before, `isms_nodejs_gc_duration_seconds_${what}`, `kind="${kind}"`);
+      (series(after, `isms_nodejs_gc_duration_seconds_${what}`, `kind="${kind}"`) ?? 0) -
+      (series(before, `isms_nodejs_gc_duration_seconds_${what}`, `kind="${kind}"`) ?? 0);
     return { count: delta('count'), pausedMs: r1(delta('sum') * 1000) };
   };
   return {
@@ -442,7 +436,7 @@ async function main(): Promise<void> {
           `${r1((100 * ((after.get(le) ?? 0) - (before.get(le) ?? 0))) / Math.max(answered, 1))}%`,
         ]),
       );
-      const loopDelayMax = gauge(metricsAfter, 'isms_nodejs_eventloop_lag_max_seconds');
+      const loopDelayMax = series(metricsAfter, 'isms_nodejs_eventloop_lag_max_seconds');
       const all = [...byKind['identify']!, ...byKind['assess']!];
       results['commands'] = {
         targetRate: RATE,
