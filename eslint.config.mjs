@@ -7,8 +7,32 @@ import prettier from 'eslint-config-prettier';
  *   type:app      → may use contexts and platform libs
  *   type:context  → may use platform libs and the published contracts, never another context
  *   type:platform → may use platform libs only
+ *   type:tool     → (seed, topology, bench) may use contexts and platform libs
  * and domain code stays free of frameworks and I/O (see the `domain/` override below).
  */
+const depConstraints = [
+  {
+    sourceTag: 'type:app',
+    onlyDependOnLibsWithTags: ['type:context', 'type:platform', 'type:contracts'],
+  },
+  {
+    sourceTag: 'type:context',
+    onlyDependOnLibsWithTags: ['type:platform', 'type:contracts'],
+  },
+  {
+    sourceTag: 'type:contracts',
+    onlyDependOnLibsWithTags: ['type:contracts', 'type:platform'],
+  },
+  {
+    sourceTag: 'type:platform',
+    onlyDependOnLibsWithTags: ['type:platform', 'type:contracts'],
+  },
+  {
+    sourceTag: 'type:tool',
+    onlyDependOnLibsWithTags: ['type:context', 'type:platform', 'type:contracts'],
+  },
+];
+
 export default [
   {
     ignores: [
@@ -33,28 +57,7 @@ export default [
         {
           enforceBuildableLibDependency: false,
           allow: [],
-          depConstraints: [
-            {
-              sourceTag: 'type:app',
-              onlyDependOnLibsWithTags: ['type:context', 'type:platform', 'type:contracts'],
-            },
-            {
-              sourceTag: 'type:context',
-              onlyDependOnLibsWithTags: ['type:platform', 'type:contracts'],
-            },
-            {
-              sourceTag: 'type:contracts',
-              onlyDependOnLibsWithTags: ['type:contracts', 'type:platform'],
-            },
-            {
-              sourceTag: 'type:platform',
-              onlyDependOnLibsWithTags: ['type:platform', 'type:contracts'],
-            },
-            {
-              sourceTag: 'type:tool',
-              onlyDependOnLibsWithTags: ['type:context', 'type:platform', 'type:contracts'],
-            },
-          ],
+          depConstraints,
         },
       ],
       '@typescript-eslint/no-unused-vars': [
@@ -64,6 +67,21 @@ export default [
       '@typescript-eslint/consistent-type-imports': [
         'error',
         { fixStyle: 'separate-type-imports', disallowTypeAnnotations: false },
+      ],
+    },
+  },
+  {
+    // The tools (seed, topology, bench) are not libraries: they share their support code (a
+    // platform child process, the topology's test support) by relative import, among themselves.
+    files: ['tools/**/*.ts'],
+    rules: {
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          enforceBuildableLibDependency: false,
+          allow: ['../../seed/src/*', '../../topology/src/*'],
+          depConstraints,
+        },
       ],
     },
   },

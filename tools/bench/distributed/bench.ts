@@ -22,6 +22,7 @@ import pg from 'pg';
 import type { Reply, TestTopology } from '../../topology/src/e2e-support.js';
 import { eventually, expectStatus, startTestTopology } from '../../topology/src/e2e-support.js';
 import { KeptAliveClient } from '../kept-alive-client.js';
+import { percentiles, r1 } from '../measures.js';
 
 const RATE = Number(process.env['BENCH_RATE'] ?? 20);
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 10);
@@ -77,24 +78,10 @@ function perCommand(
   return Object.fromEntries(
     Object.entries(byContext).map(([context, { writes, scans }]) => [
       context,
-      { writes: round(writes / commands), scans: round(scans / commands) },
+      { writes: r1(writes / commands), scans: r1(scans / commands) },
     ]),
   );
 }
-
-function percentiles(values: number[]) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const at = (p: number) =>
-    sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-  return {
-    n: sorted.length,
-    p50: round(at(50)),
-    p95: round(at(95)),
-    p99: round(at(99)),
-    max: round(sorted[sorted.length - 1]!),
-  };
-}
-const round = (x: number) => Math.round(x * 10) / 10;
 
 async function main(): Promise<void> {
   const started = Date.now();
@@ -317,16 +304,16 @@ async function main(): Promise<void> {
     const result = {
       machine: `${process.platform} ${process.arch}, node ${process.version}`,
       commandLatencyMs: {
-        closedLoop: { ...percentiles(closed), commandsPerSecond: round(closedRate) },
+        closedLoop: { ...percentiles(closed), commandsPerSecond: r1(closedRate) },
         openLoop: {
           targetRate: RATE,
           ...percentiles(openLatencies),
-          commandsPerSecond: round(openRate),
+          commandsPerSecond: r1(openRate),
         },
         saturated: {
           clients: CLIENTS,
           ...percentiles(saturated),
-          commandsPerSecond: round(saturatedRate),
+          commandsPerSecond: r1(saturatedRate),
         },
       },
       propagationMs: percentiles(propagation),

@@ -62,6 +62,7 @@ import { startPlatform } from '../../seed/src/platform-process.js';
 import type { PlatformProcess } from '../../seed/src/platform-process.js';
 import type { BenchReply } from '../kept-alive-client.js';
 import { readWholeLog } from '../whole-log.js';
+import { answeredWithin, percentiles, platformSpent, r1, series } from '../measures.js';
 import { KeptAliveClient } from '../kept-alive-client.js';
 
 const { values: args } = parseArgs({
@@ -100,21 +101,6 @@ interface ProjectionStatusReply {
   readonly eventsApplied: number;
 }
 
-interface Percentiles {
-  n: number;
-  p50: number;
-  p95: number;
-  p99: number;
-  max: number;
-}
-function percentiles(values: number[]): Percentiles {
-  const sorted = [...values].sort((a, b) => a - b);
-  const at = (p: number) =>
-    sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
-  return { n: sorted.length, p50: r1(at(50)), p95: r1(at(95)), p99: r1(at(99)), max: r1(at(100)) };
-}
-const r1 = (x: number) => Math.round(x * 10) / 10;
-
 const client = new KeptAliveClient();
 
 function call(
@@ -130,50 +116,6 @@ function call(
 /** The platform's Prometheus text (public, as a scraper reads it). */
 async function scrape(platform: PlatformProcess): Promise<string> {
   return (await fetch(`${platform.baseUrl}/metrics`)).text(); // twice a run: fetch is fine here
-}
-
-/** Cumulative counts of the POST requests' duration histogram, by upper bound (seconds). */
-function postDurations(metrics: string): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const line of metrics.split('\n')) {
-    const match = /^isms_http_request_duration_seconds_bucket\{(.*)\} (\d+)$/.exec(line);
-    if (!match || !match[1]!.includes('method="POST"')) continue;
-    const le = /le="([^"]+)"/.exec(match[1]!)![1]!;
-    counts.set(le, (counts.get(le) ?? 0) + Number(match[2]));
-  }
-  return counts;
-}
-
-/** A series of the Prometheus text: the first of `name` whose labels include `labels`. */
-function series(metrics: string, name: string, labels = ''): number | undefined {
-  for (const line of metrics.split('\n')) {
-    const match = /^(\w+)(?:\{([^}]*)\})? (\S+)$/.exec(line);
-    if (match?.[1] === name && (match[2] ?? '').includes(labels)) return Number(match[3]);
-  }
-  return undefined;
-}
-
-/**
- * What the platform spent between two scrapes: CPU (all its threads, PGlite's included) and
- * its main thread's garbage collections by kind (count and pause time). These move less than
- * latencies with what else the machine does (the count of collections hardly at all).
- */
-function platformSpent(before: string, after: string, commands: number) {
-  const cpu = (m: string) =>
-    (series(m, 'isms_process_cpu_user_seconds_total') ?? 0) +
-    (series(m, 'isms_process_cpu_system_seconds_total') ?? 0);
-  const collections = (kind: string) => {
-    const delta = (what: 'count' | 'sum') =>
-      (series(after, `isms_nodejs_gc_duration_seconds_${what}`, `kind="${kind}"`) ?? 0) -
-      (series(before, `isms_nodejs_gc_duration_seconds_${what}`, `kind="${kind}"`) ?? 0);
-    return { count: delta('count'), pausedMs: r1(delta('sum') * 1000) };
-  };
-  return {
-    cpuMsPerCommand: r1(((cpu(after) - cpu(before)) * 1000) / Math.max(commands, 1)),
-    youngCollections: collections('minor'),
-    fullCollections: collections('major'),
-    incrementalMarking: collections('incremental'),
-  };
 }
 
 async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; value: T }> {
@@ -427,15 +369,12 @@ async function main(): Promise<void> {
       // The platform's own view of the same commands (from the request's arrival to its answer,
       // without the client's or the network's share) and the longest stall of its event loop.
       const metricsAfter = await scrape(platform);
-      const before = postDurations(metricsBefore ?? '');
-      const after = postDurations(metricsAfter);
-      const answered = (after.get('+Inf') ?? 0) - (before.get('+Inf') ?? 0);
-      const withinServer = Object.fromEntries(
-        ['0.005', '0.01', '0.02', '0.05'].map((le) => [
-          `${Number(le) * 1000} ms`,
-          `${r1((100 * ((after.get(le) ?? 0) - (before.get(le) ?? 0))) / Math.max(answered, 1))}%`,
-        ]),
-      );
+      const { answered, within } = answeredWithin(metricsBefore ?? '', metricsAfter, 'POST', [
+        '0.005',
+        '0.01',
+        '0.02',
+        '0.05',
+      ]);
       const loopDelayMax = series(metricsAfter, 'isms_nodejs_eventloop_lag_max_seconds');
       const all = [...byKind['identify']!, ...byKind['assess']!];
       results['commands'] = {
@@ -450,7 +389,7 @@ async function main(): Promise<void> {
         errors,
         serverSide: {
           answered,
-          within: withinServer,
+          within,
           ...(loopDelayMax !== undefined ? { eventLoopDelayMaxMs: r1(loopDelayMax * 1000) } : {}),
           ...platformSpent(metricsBefore ?? '', metricsAfter, answered),
         },
