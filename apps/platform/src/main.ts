@@ -17,8 +17,8 @@ async function bootstrap(): Promise<void> {
   const base = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}`;
   await app.listen(config.port, config.host);
   // After listen: on a data directory with history but no administrator (an imported or seeded
-  // log), enrolling one waits for the read models (up to the commands' 10 s settle timeout); the
-  // port need not stay closed meanwhile.
+  // log), the read models are still rebuilding it; the enrolment does not wait for them, but it
+  // need not hold the port closed either.
   const firstStart =
     config.auth.mode === 'embedded' ? await prepareFirstStart(app, config) : undefined;
   log.info(

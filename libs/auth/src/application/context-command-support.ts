@@ -73,9 +73,7 @@ export class ContextCommandSupport {
     metadata: EventMetadata,
     expectedRevision?: number,
   ): Promise<HandleCommandResult<S>> {
-    const result = await handleCommand(this.store, stream, decider, command, metadata, {
-      ...(expectedRevision !== undefined ? { expectedRevision } : {}),
-    });
+    const result = await this.record(stream, decider, command, metadata, expectedRevision);
     try {
       await this.settle(result.lastGlobalPosition);
     } catch (error) {
@@ -90,6 +88,24 @@ export class ContextCommandSupport {
       });
     }
     return result;
+  }
+
+  /**
+   * Load → decide → append (If-Match honoured), without waiting for the read models: for what
+   * the platform records by itself while they may still be rebuilding a long history (the
+   * bootstrap administrator, at the first start on an imported or seeded log), which no request
+   * is waiting to read back.
+   */
+  record<S, C, E extends DomainEvent>(
+    stream: { tenantId: string; streamId: string; streamType: string },
+    decider: Decider<S, C, E>,
+    command: C,
+    metadata: EventMetadata,
+    expectedRevision?: number,
+  ): Promise<HandleCommandResult<S>> {
+    return handleCommand(this.store, stream, decider, command, metadata, {
+      ...(expectedRevision !== undefined ? { expectedRevision } : {}),
+    });
   }
 
   /** Waits until what was written up to `position` is visible to the next request. */

@@ -55,7 +55,11 @@ export class PlatformService {
     }
     const administratorId = this.context.newId(GovernanceStreamTypes.PlatformAdministrator);
     const setupCode = newSetupCode();
-    await this.context.execute(
+    // Not this.context.execute: on a first start on an imported or seeded log the read models
+    // are still rebuilding its history, and waiting for them would hold the start up to the
+    // settle timeout for nothing. The access directory (caught up before the port opened) must
+    // show the administrator, so that the token its setup code gives works at once.
+    const enrolled = await this.context.record(
       {
         tenantId: PLATFORM_TENANT_ID,
         streamId: administratorId,
@@ -74,6 +78,7 @@ export class PlatformService {
         occurredAt: this.context.now(),
       },
     );
+    await this.context.access.waitForDirectory(enrolled.lastGlobalPosition);
     return { administratorId, setupCode, setupCodeRedeemed: false };
   }
 
