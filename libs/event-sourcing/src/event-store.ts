@@ -81,6 +81,11 @@ export interface EventStore {
   headPosition(): Promise<number>;
   /** Recomputes the hash chain of a stream from what is stored, as stored (no upcasting). */
   verifyStream(streamId: string): Promise<ChainVerification>;
+  /**
+   * Verifies several streams as `verifyStream` does each, reading them a group at a time (a
+   * whole group's decision log, a whole store): one result per distinct id, in the order given.
+   */
+  verifyStreams(streamIds: readonly string[]): Promise<ChainVerification[]>;
   /** Registers a callback run after each successful append in this process (used to wake tailers). */
   onAppended(listener: (lastGlobalPosition: number) => void): () => void;
   health(): Promise<EventStoreHealth>;

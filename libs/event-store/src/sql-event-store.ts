@@ -29,8 +29,9 @@ import { SqlCheckpointStore } from './sql-checkpoint-store.js';
 import {
   verifyRegisteredStreams,
   verifyStreamAgainstRegister,
+  verifyStreamsInGroups,
 } from './stream-register-verification.js';
-import type { StoreVerification } from './stream-register-verification.js';
+import type { RegisteredStreamHead, StoreVerification } from './stream-register-verification.js';
 import type { SqlClient } from './sql-client.js';
 import { asSqlError } from './sql-client.js';
 import { eventFilterConditions, selectsNothing } from './read-filters.js';
@@ -439,23 +440,43 @@ export class SqlEventStore implements EventStore {
    * but shorter chain, which only that comparison reveals.
    */
   async verifyStream(streamId: string): Promise<ChainVerification> {
-    // Register first, then events up to its revision: an append landing in between is ignored.
-    const [head] = await this.client.query<{ revision: number; last_hash: string }>(
-      'SELECT revision, last_hash FROM isms_streams WHERE stream_id = $1',
-      [streamId],
+    const [result] = await this.verifyStreams([streamId]);
+    return result!;
+  }
+
+  /** As verifyStream for each stream, reading a group of streams per query (register first). */
+  verifyStreams(streamIds: readonly string[]): Promise<ChainVerification[]> {
+    return verifyStreamsInGroups(
+      streamIds,
+      {
+        heads: async (ids) => {
+          const rows = await this.client.query<RegisteredStreamHead & { stream_id: string }>(
+            'SELECT stream_id, revision, last_hash FROM isms_streams WHERE stream_id = ANY($1::text[])',
+            [ids],
+          );
+          return new Map(rows.map((row) => [row.stream_id, row]));
+        },
+        rows: async (ids, upTo) =>
+          (
+            await this.client.query<EventRow>(
+              `SELECT ${EVENT_COLUMNS} FROM isms_events
+               JOIN unnest($1::text[], $2::integer[]) AS verified(verified_stream, up_to)
+                 ON stream_id = verified_stream
+               WHERE stream_revision <= up_to ORDER BY stream_id, stream_revision`,
+              [ids, upTo],
+            )
+          ).map(toRecordedEvent),
+        streamOf: (event) => event.streamId,
+      },
+      (streamId, events, head) =>
+        verifyStreamAgainstRegister(streamId, events, head, {
+          noEvents: (revision) =>
+            `The stream register says revision ${revision}, but no event of the stream is stored`,
+          headMismatch: (last, revision) =>
+            `The chain ends at revision ${last}, but the stream register says revision ${revision}`,
+          unregistered: 'The stream has events but no entry in the stream register',
+        }),
     );
-    const rows = await this.client.query<EventRow>(
-      `SELECT ${EVENT_COLUMNS} FROM isms_events
-       WHERE stream_id = $1 AND stream_revision <= $2 ORDER BY stream_revision`,
-      [streamId, head ? Number(head.revision) : 2147483647],
-    );
-    return verifyStreamAgainstRegister(streamId, rows.map(toRecordedEvent), head, {
-      noEvents: (revision) =>
-        `The stream register says revision ${revision}, but no event of the stream is stored`,
-      headMismatch: (last, revision) =>
-        `The chain ends at revision ${last}, but the stream register says revision ${revision}`,
-      unregistered: 'The stream has events but no entry in the stream register',
-    });
   }
 
   /** Verifies every stream (of one tenant, or of the whole store) and returns the failures. */
@@ -463,7 +484,7 @@ export class SqlEventStore implements EventStore {
     return verifyRegisteredStreams(
       this.client,
       'isms_streams',
-      (streamId) => this.verifyStream(streamId),
+      (streamIds) => this.verifyStreams(streamIds),
       options,
     );
   }

@@ -272,5 +272,14 @@ describe('the event mirror: a faithful replica of other contexts’ events, for 
     });
     const report = await mirror.verifyAllStreams({ tenantId: 'tenant-a' });
     expect(report.failures.map((f) => f.streamId).sort()).toEqual([scope, riskStream].sort());
+    // Read together, each stream keeps its own rows and its own source in the wording.
+    const [scopeChain, riskChain] = await mirror.verifyStreams([scope, riskStream]);
+    expect(scopeChain).toEqual(await mirror.verifyStream(scope));
+    expect(scopeChain!.detail).toMatch(/governance service/);
+    expect(riskChain).toMatchObject({
+      streamId: riskStream,
+      firstInvalid: { streamRevision: 3, problem: 'revision-gap' },
+    });
+    expect(riskChain!.detail).toMatch(/risk service/);
   });
 });

@@ -16,6 +16,7 @@ import {
   RECORDED_AT_FORMAT,
   verifyRegisteredStreams,
   verifyStreamAgainstRegister,
+  verifyStreamsInGroups,
 } from '@isms/event-store';
 import type { SqlClient, StoreVerification } from '@isms/event-store';
 import type { ForeignEventHistory } from '@isms/platform-nest';
@@ -101,6 +102,14 @@ const SCHEMA_SQL = `
 const EVENT_COLUMNS = `mirror_position, event_id, tenant_id, stream_id, stream_type, stream_revision,
   event_type, schema_version, data::text AS data, metadata::text AS metadata,
   ${RECORDED_AT_ISO} AS recorded_at, previous_hash, hash, source_context, source_position`;
+
+/** A stream's entry in the mirror's stream register. */
+interface MirroredStreamHead {
+  readonly stream_id: string;
+  readonly revision: number;
+  readonly last_hash: string;
+  readonly source_context: string;
+}
 
 interface MirrorRow {
   mirror_position: string | number;
@@ -332,35 +341,53 @@ export class PostgresEventMirror implements EventStore {
    * here, or never received) is a `revision-gap`; an altered row a `hash-mismatch`.
    */
   async verifyStream(streamId: string): Promise<ChainVerification> {
-    const [head] = await this.client.query<{
-      revision: number;
-      last_hash: string;
-      source_context: string;
-    }>('SELECT revision, last_hash, source_context FROM isms_mirror_streams WHERE stream_id = $1', [
-      streamId,
-    ]);
-    const rows = await this.client.query<MirrorRow>(
-      `SELECT ${EVENT_COLUMNS} FROM isms_mirror_events
-       WHERE stream_id = $1 AND stream_revision <= $2 ORDER BY stream_revision, mirror_position`,
-      [streamId, head ? Number(head.revision) : 2147483647],
-    );
-    const source = head?.source_context ?? rows[0]?.source_context;
-    const from = source ? ` (mirrored from the ${source} service)` : '';
-    return verifyStreamAgainstRegister(streamId, rows.map(toRecordedEvent), head, {
-      chainBroken: (chain) => {
-        const bad = rows[chain.eventsChecked - 1];
-        return (
-          `Event at revision ${chain.firstInvalid?.streamRevision} does not verify: ` +
-          `${chain.firstInvalid?.problem}${from}` +
-          (bad ? `; source position ${bad.source_context}:${bad.source_position}` : '')
-        );
+    const [result] = await this.verifyStreams([streamId]);
+    return result!;
+  }
+
+  /** As verifyStream for each stream, reading a group of streams per query (register first). */
+  verifyStreams(streamIds: readonly string[]): Promise<ChainVerification[]> {
+    return verifyStreamsInGroups(
+      streamIds,
+      {
+        heads: async (ids) => {
+          const rows = await this.client.query<MirroredStreamHead>(
+            `SELECT stream_id, revision, last_hash, source_context FROM isms_mirror_streams
+             WHERE stream_id = ANY($1::text[])`,
+            [ids],
+          );
+          return new Map(rows.map((row) => [row.stream_id, row]));
+        },
+        rows: (ids, upTo) =>
+          this.client.query<MirrorRow>(
+            `SELECT ${EVENT_COLUMNS} FROM isms_mirror_events
+             JOIN unnest($1::text[], $2::integer[]) AS verified(verified_stream, up_to)
+               ON stream_id = verified_stream
+             WHERE stream_revision <= up_to ORDER BY stream_id, stream_revision, mirror_position`,
+            [ids, upTo],
+          ),
+        streamOf: (row) => row.stream_id,
       },
-      noEvents: (revision) =>
-        `The mirror's stream register says revision ${revision}, but no event of the stream is mirrored${from}`,
-      headMismatch: (last, revision) =>
-        `The mirrored chain ends at revision ${last}, but revision ${revision} was mirrored${from}`,
-      unregistered: `The stream has mirrored events but no entry in the mirror's stream register${from}`,
-    });
+      (streamId, rows, head) => {
+        const source = head?.source_context ?? rows[0]?.source_context;
+        const from = source ? ` (mirrored from the ${source} service)` : '';
+        return verifyStreamAgainstRegister(streamId, rows.map(toRecordedEvent), head, {
+          chainBroken: (chain) => {
+            const bad = rows[chain.eventsChecked - 1];
+            return (
+              `Event at revision ${chain.firstInvalid?.streamRevision} does not verify: ` +
+              `${chain.firstInvalid?.problem}${from}` +
+              (bad ? `; source position ${bad.source_context}:${bad.source_position}` : '')
+            );
+          },
+          noEvents: (revision) =>
+            `The mirror's stream register says revision ${revision}, but no event of the stream is mirrored${from}`,
+          headMismatch: (last, revision) =>
+            `The mirrored chain ends at revision ${last}, but revision ${revision} was mirrored${from}`,
+          unregistered: `The stream has mirrored events but no entry in the mirror's stream register${from}`,
+        });
+      },
+    );
   }
 
   /** Verifies every mirrored stream (of one tenant, or all). */
@@ -368,7 +395,7 @@ export class PostgresEventMirror implements EventStore {
     return verifyRegisteredStreams(
       this.client,
       'isms_mirror_streams',
-      (streamId) => this.verifyStream(streamId),
+      (streamIds) => this.verifyStreams(streamIds),
       options,
     );
   }

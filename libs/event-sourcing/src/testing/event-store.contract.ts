@@ -851,6 +851,80 @@ export function eventStoreContract(
       });
     });
 
+    describe('integrity of several streams at once', () => {
+      const decisionStream = async () => {
+        const stream = newStream();
+        const result = await appendTo(stream, 'no-stream', [
+          event('RiskIdentified', { title: 'Supplier breach' }),
+          event('RiskAssessed', { likelihood: 3, impact: 4 }),
+          event('RiskAccepted', { residualScore: 12 }),
+          event('RiskReviewed', { outcome: 'unchanged' }),
+        ]);
+        return { stream, events: result.events };
+      };
+
+      it('verifies each stream asked for once, in that order, and names what broke where', async () => {
+        const intact = await decisionStream();
+        const altered = await decisionStream();
+        await fixture.tamper.replaceData(altered.events[1]!.eventId, { likelihood: 1, impact: 1 });
+        const truncated = await decisionStream();
+        await fixture.tamper.deleteEvent(truncated.events[3]!.eventId);
+        const neverWritten = `${intact.stream.streamId}-never-written`;
+
+        const verified = await store.verifyStreams([
+          altered.stream.streamId,
+          neverWritten,
+          intact.stream.streamId,
+          truncated.stream.streamId,
+          altered.stream.streamId,
+        ]);
+
+        expect(verified).toEqual([
+          expect.objectContaining({
+            streamId: altered.stream.streamId,
+            valid: false,
+            firstInvalid: expect.objectContaining({
+              eventId: altered.events[1]!.eventId,
+              problem: 'hash-mismatch',
+            }),
+          }),
+          { streamId: neverWritten, valid: true, eventsChecked: 0 },
+          { streamId: intact.stream.streamId, valid: true, eventsChecked: 4 },
+          expect.objectContaining({
+            streamId: truncated.stream.streamId,
+            valid: false,
+            firstInvalid: expect.objectContaining({
+              eventId: truncated.events[2]!.eventId,
+              problem: 'stream-head-mismatch',
+            }),
+          }),
+        ]);
+        expect(await store.verifyStreams([])).toEqual([]);
+      });
+
+      it('verifies more streams than it reads at once, and finds the broken one among them', async () => {
+        const streams = [];
+        for (let i = 0; i < 230; i++) {
+          const stream = newStream();
+          const { events } = await appendTo(stream, 'no-stream', [event('RiskIdentified', { i })]);
+          streams.push({ stream, event: events[0]! });
+        }
+        const broken = streams[217]!;
+        await fixture.tamper.replaceData(broken.event.eventId, { i: -1 });
+
+        const verified = await store.verifyStreams(streams.map((s) => s.stream.streamId));
+
+        expect(verified.map((c) => c.streamId)).toEqual(streams.map((s) => s.stream.streamId));
+        expect(verified.filter((c) => !c.valid)).toEqual([
+          expect.objectContaining({
+            streamId: broken.stream.streamId,
+            firstInvalid: expect.objectContaining({ eventId: broken.event.eventId }),
+          }),
+        ]);
+        expect(verified.every((c) => c.eventsChecked === 1)).toBe(true);
+      });
+    });
+
     describe('notifications, checkpoints, health', () => {
       it('tells listeners the last global position after each append, until they unsubscribe', async () => {
         const heard: number[] = [];

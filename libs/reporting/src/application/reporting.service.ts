@@ -330,11 +330,8 @@ export class ReportingService {
   private async verifyStreams(
     streamIds: readonly string[],
   ): Promise<Map<string, ChainVerification>> {
-    const result = new Map<string, ChainVerification>();
-    for (const streamId of new Set(streamIds)) {
-      result.set(streamId, await this.history.verifyStream(streamId));
-    }
-    return result;
+    const verified = await this.history.verifyStreams(streamIds);
+    return new Map(verified.map((chain) => [chain.streamId, chain]));
   }
 
   // ─── Exports ─────────────────────────────────────────────────────────────────────────────
