@@ -124,6 +124,23 @@ function scalarKey(value: unknown): string | undefined {
 }
 
 /**
+ * A filter's conditions that must all hold, as [field, condition] pairs: its own fields, and
+ * those of the filters of a top-level `$and` (recursively), which the services build to combine
+ * what a caller may see with what they asked for. A field may come more than once.
+ */
+function conjuncts(filter: Readonly<Record<string, unknown>>): [string, unknown][] {
+  const pairs: [string, unknown][] = [];
+  for (const [field, condition] of Object.entries(filter)) {
+    if (field === '$and' && Array.isArray(condition)) {
+      for (const part of condition as Record<string, unknown>[]) pairs.push(...conjuncts(part));
+    } else {
+      pairs.push([field, condition]);
+    }
+  }
+  return pairs;
+}
+
+/**
  * The index keys a top-level equality condition can only match through: `{ field: scalar }`,
  * `{ field: { $eq: scalar } }`, `{ field: { $in: [scalars] } }`; undefined for anything else.
  */
@@ -495,23 +512,25 @@ class InMemoryCollection<T extends object> implements ReadCollection<T> {
     assertSupportedFilter(filter);
     const documents = this.store.documents(this.name, false);
     if (!documents) return [];
-    // Top-level equality / $in conditions on scalars are answered by the indexes exactly (an
-    // array field matches through any of its elements, as in MongoDB); the rest of the filter,
-    // if any, is tested by mingo on the documents they allow.
+    // Top-level equality / $in conditions on scalars, and those of a top-level $and, are
+    // answered by the indexes exactly (an array field matches through any of its elements, as
+    // in MongoDB); the rest of the filter, if any, is tested by mingo on the documents they allow.
     const sets: Set<string>[] = [];
-    const rest: Record<string, unknown> = {};
-    for (const [field, condition] of Object.entries(filter)) {
+    const others: Record<string, unknown>[] = [];
+    for (const [field, condition] of conjuncts(filter)) {
       const keys =
         field.startsWith('$') || field.includes('.') ? undefined : equalityKeys(condition);
       if (!keys) {
-        rest[field] = condition;
+        others.push({ [field]: condition });
         continue;
       }
       const ids = this.store.candidates(this.name, field, keys);
       if (ids.size === 0) return [];
       sets.push(ids);
     }
-    const query = Object.keys(rest).length > 0 ? new Query(rest as AnyObject, {}) : undefined;
+    const rest: Record<string, unknown> =
+      others.length === 1 ? others[0]! : others.length > 1 ? { $and: others } : {};
+    const query = others.length > 0 ? new Query(rest as AnyObject, {}) : undefined;
     const withGuards = query !== undefined && readsGuards(rest);
     const test = (document: Stored) => query!.test(withGuards ? copyStored(document) : document);
     if (sets.length === 0) {
@@ -519,10 +538,10 @@ class InMemoryCollection<T extends object> implements ReadCollection<T> {
       return query ? all.filter(test) : all;
     }
     sets.sort((a, b) => a.size - b.size);
-    const [smallest, ...others] = sets;
+    const [smallest, ...larger] = sets;
     const matches: Stored[] = [];
     for (const id of smallest!) {
-      if (!others.every((ids) => ids.has(id))) continue;
+      if (!larger.every((ids) => ids.has(id))) continue;
       const document = documents.get(id);
       if (document !== undefined && (!query || test(document))) matches.push(document);
     }

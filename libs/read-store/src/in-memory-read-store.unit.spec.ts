@@ -54,6 +54,18 @@ describe('InMemoryReadStore specifics', () => {
       await scan((d) => [1, 3].includes(d.rank)),
     );
     expect(await ids({ rank: '1' })).toEqual([]); // a string is not a number
+    // The conditions of a top-level $and go through the indexes too (as the reports combine
+    // what a caller may see with what they asked for), a field named twice included.
+    expect(
+      await ids({ $and: [{ scopeId: { $in: ['scope-1', 'scope-2'] } }, { controlKeys: 'A.8.2' }] }),
+    ).toEqual(await scan((d) => d.scopeId !== 'scope-0' && d.controlKeys.includes('A.8.2')));
+    expect(
+      await ids({
+        rank: { $gte: 2 },
+        $and: [{ scopeId: { $in: ['scope-0', 'scope-1'] } }, { scopeId: 'scope-1' }],
+      }),
+    ).toEqual(await scan((d) => d.scopeId === 'scope-1' && d.rank >= 2));
+    expect(await ids({ $and: [{ scopeId: 'scope-1' }, { scopeId: 'scope-2' }] })).toEqual([]);
 
     // Writes keep the indexes in step.
     await links.upsert('risk-4', { scopeId: 'scope-2', controlKeys: ['A.5.3'], rank: 9 });

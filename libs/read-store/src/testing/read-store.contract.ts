@@ -328,6 +328,29 @@ export function readStoreContract(fixture: ReadStoreContractFixture): void {
           ['risk-001'],
         ],
         [
+          '$and of equality and $in conditions',
+          { $and: [{ status: { $in: ['treated', 'assessed'] } }, { tags: 'crown-jewel' }] },
+          ['risk-001', 'risk-004'],
+        ],
+        [
+          '$and naming one field twice',
+          {
+            $and: [
+              { status: { $in: ['treated', 'accepted'] } },
+              { status: { $in: ['accepted', 'identified'] } },
+            ],
+          },
+          ['risk-002'],
+        ],
+        [
+          'a field beside a nested $and',
+          {
+            tags: 'crown-jewel',
+            $and: [{ $and: [{ inherentScore: { $gt: 15 } }] }, { status: 'assessed' }],
+          },
+          ['risk-004'],
+        ],
+        [
           '$or',
           { $or: [{ status: 'accepted' }, { 'orgUnit.id': 'ou-uk' }] },
           ['risk-002', 'risk-004'],
