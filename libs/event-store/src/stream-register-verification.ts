@@ -88,8 +88,8 @@ const NO_REGISTERED_REVISION = 2147483647;
 /**
  * Verifies several streams, `STREAMS_PER_VERIFICATION_READ` at a time: per group, the register's
  * entries first, then each stream's rows up to its registered revision (an append landing in
- * between is not seen, as by a single stream's verification), then `verify` for each stream.
- * One result per distinct id, in the order of the ids given.
+ * between is not seen, as by a single stream's verification), then `verify` for each stream,
+ * while the next group is read. One result per distinct id, in the order of the ids given.
  */
 export async function verifyStreamsInGroups<Head extends RegisteredStreamHead, Row>(
   streamIds: readonly string[],
@@ -97,24 +97,39 @@ export async function verifyStreamsInGroups<Head extends RegisteredStreamHead, R
   verify: (streamId: string, rows: readonly Row[], head: Head | undefined) => ChainVerification,
 ): Promise<ChainVerification[]> {
   const distinct = [...new Set(streamIds)];
-  const results: ChainVerification[] = [];
+  const groups: string[][] = [];
   for (let start = 0; start < distinct.length; start += STREAMS_PER_VERIFICATION_READ) {
-    const group = distinct.slice(start, start + STREAMS_PER_VERIFICATION_READ);
+    groups.push(distinct.slice(start, start + STREAMS_PER_VERIFICATION_READ));
+  }
+  const readGroup = async (group: readonly string[]) => {
     const heads = await read.heads(group);
     const upTo = group.map((id) => {
       const head = heads.get(id);
       return head ? Number(head.revision) : NO_REGISTERED_REVISION;
     });
-    const byStream = new Map<string, Row[]>();
-    for (const row of await read.rows(group, upTo)) {
-      const streamId = read.streamOf(row);
-      const rows = byStream.get(streamId);
-      if (rows) rows.push(row);
-      else byStream.set(streamId, [row]);
+    return { heads, rows: await read.rows(group, upTo) };
+  };
+  const results: ChainVerification[] = [];
+  // The next group is read while this one's hashes are computed (the store answers from
+  // another thread, or another process).
+  let next = groups.length > 0 ? readGroup(groups[0]!) : undefined;
+  try {
+    for (let g = 0; g < groups.length; g++) {
+      const { heads, rows } = await next!;
+      next = g + 1 < groups.length ? readGroup(groups[g + 1]!) : undefined;
+      const byStream = new Map<string, Row[]>();
+      for (const row of rows) {
+        const streamId = read.streamOf(row);
+        const ofStream = byStream.get(streamId);
+        if (ofStream) ofStream.push(row);
+        else byStream.set(streamId, [row]);
+      }
+      for (const streamId of groups[g]!) {
+        results.push(verify(streamId, byStream.get(streamId) ?? [], heads.get(streamId)));
+      }
     }
-    for (const streamId of group) {
-      results.push(verify(streamId, byStream.get(streamId) ?? [], heads.get(streamId)));
-    }
+  } finally {
+    next?.catch(() => undefined); // a read no one waits for any more must not go unhandled
   }
   return results;
 }
