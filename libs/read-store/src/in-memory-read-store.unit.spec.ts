@@ -235,6 +235,51 @@ describe('InMemoryReadStore: a small page of many matches', () => {
       expect(page).toEqual(all.slice(skip, skip + limit));
     }
   });
+
+  it('is the same page a full sort by other fields gives, ties, mixed types and gaps included', async () => {
+    type Decision = { position: number; actor: string; mixed: number | string; sometimes?: number };
+    const decisions = new InMemoryReadStore().collection<Decision>('decisions');
+    for (let i = 0; i < 500; i++) {
+      const n = (i * 7919) % 500;
+      await decisions.upsert(`decision-${String(n).padStart(4, '0')}`, {
+        position: (n * 37) % 250, // every position twice: _id breaks the tie
+        actor: `person-${n % 9}`,
+        mixed: n % 4 === 0 ? `label-${n % 13}` : (n % 17) - 8, // numbers sort before strings
+        ...(n % 5 === 0 ? {} : { sometimes: n % 7 }), // missing: sorted by mingo as ever
+      });
+    }
+    const ids = (found: { _id: string }[]) => found.map((d) => d._id);
+    const sorts = [
+      { position: 1 },
+      { position: -1 },
+      { actor: 1, position: -1 },
+      { mixed: 1 },
+      { mixed: -1, actor: 1 },
+      { sometimes: 1 },
+    ] as const;
+    for (const sort of sorts) {
+      const everything = ids(await decisions.find({}, { sort }));
+      expect(everything).toHaveLength(500);
+      for (const [skip, limit] of [
+        [0, 1],
+        [0, 51],
+        [17, 10],
+        [90, 9],
+      ] as const) {
+        expect({
+          sort,
+          skip,
+          limit,
+          page: ids(await decisions.find({}, { sort, skip, limit })),
+        }).toEqual({ sort, skip, limit, page: everything.slice(skip, skip + limit) });
+      }
+    }
+    // With a filter, as a decision log page is asked for.
+    const mine = ids(await decisions.find({ actor: 'person-3' }, { sort: { position: -1 } }));
+    expect(
+      ids(await decisions.find({ actor: 'person-3' }, { sort: { position: -1 }, limit: 5 })),
+    ).toEqual(mine.slice(0, 5));
+  });
 });
 
 describe('InMemoryReadStore: projections of top-level fields', () => {
