@@ -5,7 +5,7 @@
  *   npm run bench:scale -- --data-dir /tmp/isms-scale-1m [--rate 200] [--seconds 30]
  *                          [--report-samples 30] [--asof-samples 5] [--copy]
  *                          [--settle-seconds 0] [--warmup-seconds 3] [--keep-snapshot]
- *                          [--skip read,report,commands,asof,rebuild,restart] [--cpu-prof]
+ *                          [--skip read,report,commands,asof,decisions,rebuild,restart] [--cpu-prof]
  *                          [--node-flags=--trace-gc] [--platform-log platform.log]
  *                          [--commands-during-rebuild reporting-risks]
  *
@@ -28,6 +28,11 @@
  *    just before (and waited for after);
  * 4. SoA `asOf` reconstruction (`GET /api/scopes/{scopeId}/soa?asOf=…`) of one subsidiary at a
  *    past instant;
+ * 4b. the decision log, as the group CISO: its first page and the next (50 decisions each,
+ *    `GET /api/reporting/decisions`), --report-samples times; then the verification of the
+ *    whole group's decision log (`GET /api/reporting/decisions/verification`): every stream
+ *    holding a decision, its hash chain recomputed; seconds, events checked per second, and the
+ *    slowest answer meanwhile to a /health poll every 100 ms;
  * 5. rebuild of each reporting read model on the running platform, one after the other
  *    (`POST /api/reporting/projections/{name}/rebuild`, as the group administrator, then its
  *    state polled every 100 ms until it is live again): seconds, events applied and applied per
@@ -434,6 +439,63 @@ async function main(): Promise<void> {
         ...percentiles(latencies),
       };
       console.error(`SoA asOf ${JSON.stringify(results['soaAsOf'])}`);
+    }
+
+    if (!SKIP.has('decisions')) {
+      // The decision log as the group CISO reads it: its first page, then the next one.
+      const firstPages: number[] = [];
+      const nextPages: number[] = [];
+      for (let i = 0; i < REPORT_SAMPLES + 1; i++) {
+        const first = await timed(() =>
+          call(platform, cisoToken, 'GET', '/api/reporting/decisions?limit=50'),
+        );
+        const cursor = first.value.body['nextCursor'];
+        if (first.value.status !== 200 || typeof cursor !== 'string')
+          throw new Error(
+            `decision log: ${first.value.status} ${JSON.stringify(first.value.body)}`,
+          );
+        const next = await timed(() =>
+          call(platform, cisoToken, 'GET', `/api/reporting/decisions?limit=50&cursor=${cursor}`),
+        );
+        if (next.value.status !== 200) throw new Error(`decision log page 2: ${next.value.status}`);
+        if (i === 0) continue; // warm-up
+        firstPages.push(first.ms);
+        nextPages.push(next.ms);
+      }
+      results['decisionLogPages'] = {
+        first: percentiles(firstPages),
+        next: percentiles(nextPages),
+      };
+      console.error(`decision log pages ${JSON.stringify(results['decisionLogPages'])}`);
+
+      // The certification auditor's question at group scale: was any decision altered? Every
+      // stream holding a decision of the whole group is verified (hash chain and register),
+      // while a second client polls /health to see how long the check holds other requests.
+      let slowestOtherMs = 0;
+      let verifying = true;
+      const poller = (async () => {
+        while (verifying) {
+          const { ms } = await timed(() => call(platform, cisoToken, 'GET', '/health'));
+          slowestOtherMs = Math.max(slowestOtherMs, ms);
+          await new Promise((ok) => setTimeout(ok, 100));
+        }
+      })();
+      const { ms, value } = await timed(() =>
+        call(platform, cisoToken, 'GET', '/api/reporting/decisions/verification'),
+      ).finally(() => (verifying = false));
+      await poller;
+      if (value.status !== 200 || value.body['allVerified'] !== true)
+        throw new Error(`decision log verification: ${value.status} ${JSON.stringify(value.body)}`);
+      const events = Number(value.body['eventsChecked']);
+      results['verification'] = {
+        seconds: r1(ms / 1000),
+        decisions: value.body['decisions'],
+        streamsChecked: value.body['streamsChecked'],
+        eventsChecked: events,
+        eventsPerSecond: Math.round(events / (ms / 1000)),
+        slowestOtherAnswerMs: r1(slowestOtherMs),
+      };
+      console.error(`verification ${JSON.stringify(results['verification'])}`);
     }
 
     if (!SKIP.has('rebuild')) {
