@@ -66,6 +66,24 @@ describe('InMemoryReadStore specifics', () => {
       }),
     ).toEqual(await scan((d) => d.scopeId === 'scope-1' && d.rank >= 2));
     expect(await ids({ $and: [{ scopeId: 'scope-1' }, { scopeId: 'scope-2' }] })).toEqual([]);
+    // A $in on an array field, a document holding several of its keys: found once, whichever
+    // condition has the fewest documents.
+    expect(await ids({ controlKeys: { $in: ['A.5.3', 'A.8.3'] } })).toEqual(
+      await scan((d) => d.controlKeys.includes('A.5.3') || d.controlKeys.includes('A.8.3')),
+    );
+    expect(
+      await ids({
+        scopeId: { $in: ['scope-0', 'scope-1', 'scope-2'] },
+        controlKeys: { $in: ['A.5.3', 'A.8.3'] },
+      }),
+    ).toEqual(
+      await scan((d) => d.controlKeys.includes('A.5.3') || d.controlKeys.includes('A.8.3')),
+    );
+    expect(await ids({ rank: 2, controlKeys: { $in: ['A.5.3', 'A.8.3', 'A.8.1'] } })).toEqual(
+      await scan(
+        (d) => d.rank === 2 && ['A.5.3', 'A.8.3', 'A.8.1'].some((k) => d.controlKeys.includes(k)),
+      ),
+    );
 
     // Writes keep the indexes in step.
     await links.upsert('risk-4', { scopeId: 'scope-2', controlKeys: ['A.5.3'], rank: 9 });
