@@ -41,13 +41,8 @@ const ARRAY_INDEX = /^(?:0|[1-9][0-9]{0,8})$/;
 function inCanonicalOrder(value: unknown, depth: number): unknown {
   switch (typeof value) {
     case 'string':
-      if (!(value as unknown as WellFormedString).isWellFormed()) {
-        throw new Error('Lone surrogate is not allowed');
-      }
-      return value;
     case 'number':
-      if (Number.isNaN(value)) throw new Error('NaN is not allowed');
-      if (!Number.isFinite(value)) throw new Error('Infinity is not allowed');
+      assertRepresentable(value);
       return value;
     case 'object':
       break;
@@ -77,9 +72,7 @@ function inCanonicalOrder(value: unknown, depth: number): unknown {
   let sorted = true;
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i]!;
-    if (!(key as unknown as WellFormedString).isWellFormed()) {
-      throw new Error('Lone surrogate is not allowed');
-    }
+    assertRepresentable(key);
     if (key === '__proto__' || ARRAY_INDEX.test(key)) return AWKWARD;
     if (i > 0 && keys[i - 1]! > key) sorted = false;
   }
@@ -105,13 +98,8 @@ const MAX_DEPTH = 1000;
 function canonical(value: unknown, depth: number): string | undefined {
   switch (typeof value) {
     case 'string':
-      if (!(value as unknown as WellFormedString).isWellFormed()) {
-        throw new Error('Lone surrogate is not allowed');
-      }
-      return JSON.stringify(value);
     case 'number':
-      if (Number.isNaN(value)) throw new Error('NaN is not allowed');
-      if (!Number.isFinite(value)) throw new Error('Infinity is not allowed');
+      assertRepresentable(value);
       return JSON.stringify(value);
     case 'object':
       break;
@@ -142,6 +130,19 @@ function canonical(value: unknown, depth: number): string | undefined {
     first = false;
   }
   return `${text}}`;
+}
+
+/** Refuses, as the package does, a string or a number JSON cannot carry. */
+function assertRepresentable(value: string | number): void {
+  if (typeof value === 'string') {
+    if (!(value as unknown as WellFormedString).isWellFormed()) {
+      throw new Error('Lone surrogate is not allowed');
+    }
+  } else if (Number.isNaN(value)) {
+    throw new Error('NaN is not allowed');
+  } else if (!Number.isFinite(value)) {
+    throw new Error('Infinity is not allowed');
+  }
 }
 
 /** ES2024's String.prototype.isWellFormed (Node 20 has it; the TypeScript lib here does not). */
